@@ -1,0 +1,104 @@
+package org.gba4j.model;
+
+import static org.gba4j.model.WeightNames.*;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.gba4j.io.ModelFileException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The tensors of a BERT-family checkpoint under their canonical names ({@link WeightNames}), with
+ * the configuration they imply. Construction checks that every tensor the encoder needs is present
+ * and has the shape the configuration says, so a bad checkpoint fails here with one clear line and
+ * not deep inside graph construction.
+ */
+public final class BertWeights {
+    private final String source;
+    private final BertConfig config;
+    private final Map<String, INDArray> tensors;
+
+    public BertWeights(String source, BertConfig config, Map<String, INDArray> tensors) {
+        this.source = source;
+        this.config = config;
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        validate();
+    }
+
+    /** Where the weights came from (a path or a Maven artifact), for messages and metadata. */
+    public String source() {
+        return source;
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public Map<String, INDArray> tensors() {
+        return tensors;
+    }
+
+    public INDArray get(String name) {
+        INDArray array = tensors.get(name);
+        if (array == null) {
+            throw new ModelFileException(source, "has no tensor " + name, "The checkpoint is incomplete");
+        }
+        return array;
+    }
+
+    public boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    /** A copy with some tensors replaced (e.g. after training); shapes are checked again. */
+    public BertWeights with(Map<String, INDArray> replacements) {
+        Map<String, INDArray> copy = new LinkedHashMap<>(tensors);
+        copy.putAll(replacements);
+        return new BertWeights(source, config, copy);
+    }
+
+    private void validate() {
+        int d = config.hidden();
+        expect(WORD_EMBEDDINGS, config.vocabSize(), d);
+        expect(POSITION_EMBEDDINGS, config.maxPositions(), d);
+        expect(TOKEN_TYPE_EMBEDDINGS, config.typeVocabSize(), d);
+        expect(EMBEDDINGS_LN_WEIGHT, d);
+        expect(EMBEDDINGS_LN_BIAS, d);
+        for (int i = 0; i < config.layers(); i++) {
+            for (String lin : new String[] {QUERY, KEY, VALUE, ATTENTION_OUTPUT}) {
+                expect(layer(i, lin) + WEIGHT, d, d);
+                expect(layer(i, lin) + BIAS, d);
+            }
+            expect(layer(i, INTERMEDIATE) + WEIGHT, d, config.intermediate());
+            expect(layer(i, INTERMEDIATE) + BIAS, config.intermediate());
+            expect(layer(i, OUTPUT) + WEIGHT, config.intermediate(), d);
+            expect(layer(i, OUTPUT) + BIAS, d);
+            for (String ln : new String[] {ATTENTION_LN, OUTPUT_LN}) {
+                expect(layer(i, ln) + WEIGHT, d);
+                expect(layer(i, ln) + BIAS, d);
+            }
+        }
+        if (config.hasMlmHead()) {
+            expect(MLM_DENSE + WEIGHT, d, d);
+            expect(MLM_DENSE + BIAS, d);
+            expect(MLM_LN + WEIGHT, d);
+            expect(MLM_LN + BIAS, d);
+            expect(MLM_BIAS, config.vocabSize());
+        }
+    }
+
+    private void expect(String name, long... shape) {
+        INDArray array = get(name);
+        if (!java.util.Arrays.equals(array.shape(), shape)) {
+            throw new ModelFileException(source, "tensor " + name + " has shape "
+                    + java.util.Arrays.toString(array.shape()) + ", expected " + java.util.Arrays.toString(shape),
+                    "The checkpoint does not match a " + config.architecture() + " of this size");
+        }
+        if (array.dataType() != DataType.FLOAT) {
+            throw new ModelFileException(source, "tensor " + name + " is " + array.dataType() + ", expected FLOAT",
+                    "Export the model in float32");
+        }
+    }
+}
