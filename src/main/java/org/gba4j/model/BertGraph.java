@@ -1,0 +1,214 @@
+package org.gba4j.model;
+
+import static org.gba4j.model.WeightNames.*;
+
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Builds a BERT encoder, natively from SameDiff ops, for one sequence length.
+ *
+ * <p>Why the word embedding is looked up outside the graph: in DL4J 1.0.0-M2.1 the backward pass
+ * of {@code gather}/{@code gatherNd}/indexing fails, and a one-hot matmul costs B*T*V*d, as much as
+ * the whole encoder at V = 30,522. So the rows {@code E[ids]} are gathered with plain ND4J and fed
+ * as the placeholder {@link #WORD_ROWS}; they enter the graph through {@link #EMBEDDING_SUM}, whose
+ * gradient is the gradient of every looked-up row. The trainer scatter-adds those rows into the
+ * matrix's gradient: O(B*T*d). The matrix itself is still a graph variable, because the masked-LM
+ * decoder is tied to it.
+ *
+ * <p>Position and token-type embeddings have few rows, so a one-hot matmul costs little
+ * ({@code T x maxPositions x d}) and gives their gradients inside the graph.
+ */
+public final class BertGraph {
+    /** Placeholder {@code [B, T, d]}: the looked-up word-embedding rows. */
+    public static final String WORD_ROWS = "input.word_rows";
+    /** Placeholder {@code [B*T, typeVocab]}: one-hot token types. */
+    public static final String TYPE_ONE_HOT = "input.type_one_hot";
+    /** Placeholder {@code [B, 1, 1, T]}: 0 for real tokens, a large negative number for padding. */
+    public static final String ATTENTION_BIAS = "input.attention_bias";
+    /** Placeholder {@code [B, T]}: 1 at the position whose vocabulary distribution is scored. */
+    public static final String POSITION_SELECTOR = "input.position_selector";
+    /** Placeholder {@code [B, V]}: one-hot target token at the selected position. */
+    public static final String TARGET_ONE_HOT = "input.target_one_hot";
+
+    /** Word rows + position + type embeddings, before LayerNorm; its gradient feeds the scatter-add. */
+    public static final String EMBEDDING_SUM = "embeddings.sum";
+    /** Output {@code [B, T, d]}: hidden states after layer {@code i} (0 = embeddings). */
+    public static final String HIDDEN_PREFIX = "hidden_states.";
+    /** Output {@code [B, d]}: hidden state at the selected position. */
+    public static final String SELECTED = "selected_hidden";
+    /** Output {@code [B, V]}: vocabulary logits at the selected position, divided by the temperature. */
+    public static final String LOGITS = "vocab_logits";
+    /** Output {@code [B, V]}: softmax of {@link #LOGITS}. */
+    public static final String PROBABILITIES = "vocab_probabilities";
+    /** Output scalar: mean cross-entropy of the target token over the whole vocabulary. */
+    public static final String LOSS = "loss";
+
+    /** Additive attention bias for padding; large but finite so a fully padded row stays finite. */
+    public static final float PADDING_BIAS = -1e9f;
+
+    private final BertConfig config;
+    private final int seqLen;
+    private final SameDiff sd;
+
+    private BertGraph(BertConfig config, int seqLen, SameDiff sd) {
+        this.config = config;
+        this.seqLen = seqLen;
+        this.sd = sd;
+    }
+
+    public static String hidden(int layer) {
+        return HIDDEN_PREFIX + layer;
+    }
+
+    /** Last hidden state output name. */
+    public String lastHidden() {
+        return hidden(config.layers());
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    /**
+     * The graph with the given weights as variables; the weights are copied, so training this graph
+     * leaves {@code weights} untouched.
+     *
+     * @param temperature T of Eq. 1: logits are {@code w . h / T}
+     */
+    public static BertGraph build(BertWeights weights, int seqLen, double temperature) {
+        BertConfig c = weights.config();
+        if (seqLen < 1 || seqLen > c.maxSequenceLength()) {
+            throw new IllegalArgumentException("sequence length " + seqLen + " outside [1, " + c.maxSequenceLength() + "]");
+        }
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+        }
+        SameDiff sd = SameDiff.create();
+        for (Map.Entry<String, INDArray> e : weights.tensors().entrySet()) {
+            sd.var(e.getKey(), e.getValue().dup());
+        }
+        new Builder(sd, c, seqLen).build(temperature);
+        return new BertGraph(c, seqLen, sd);
+    }
+
+    /** Graph construction, kept apart so the public class only holds names and the built graph. */
+    private static final class Builder {
+        private final SameDiff sd;
+        private final BertConfig c;
+        private final int t;
+
+        Builder(SameDiff sd, BertConfig c, int t) {
+            this.sd = sd;
+            this.c = c;
+            this.t = t;
+        }
+
+        void build(double temperature) {
+            int d = c.hidden();
+            SDVariable wordRows = sd.placeHolder(WORD_ROWS, DataType.FLOAT, -1, t, d);
+            SDVariable typeOneHot = sd.placeHolder(TYPE_ONE_HOT, DataType.FLOAT, -1, c.typeVocabSize());
+            SDVariable attentionBias = sd.placeHolder(ATTENTION_BIAS, DataType.FLOAT, -1, 1, 1, t);
+            SDVariable selector = sd.placeHolder(POSITION_SELECTOR, DataType.FLOAT, -1, t);
+            SDVariable target = sd.placeHolder(TARGET_ONE_HOT, DataType.FLOAT, -1, c.vocabSize());
+
+            INDArray positionOneHot = Nd4j.zeros(DataType.FLOAT, t, c.maxPositions());
+            for (int i = 0; i < t; i++) {
+                positionOneHot.putScalar(i, c.positionOffset() + i, 1f);
+            }
+            SDVariable positions = sd.mmul(sd.constant("position_one_hot", positionOneHot), v(POSITION_EMBEDDINGS));
+            SDVariable types = sd.reshape(sd.mmul(typeOneHot, v(TOKEN_TYPE_EMBEDDINGS)), -1, t, d);
+            SDVariable sum = wordRows.add(positions).add(EMBEDDING_SUM, types);
+            SDVariable h = layerNorm(sd.reshape(sum, -1, d), EMBEDDINGS_LN_WEIGHT, EMBEDDINGS_LN_BIAS);
+            sd.reshape(hidden(0), h, -1, t, d);
+            for (int i = 0; i < c.layers(); i++) {
+                h = block(i, h, attentionBias);
+                sd.reshape(hidden(i + 1), h, -1, t, d);
+            }
+            maskedLmHead(sd.getVariable(hidden(c.layers())), selector, target, temperature);
+        }
+
+        private SDVariable block(int i, SDVariable x, SDVariable attentionBias) {
+            SDVariable attention = linear(selfAttention(i, x, attentionBias), layer(i, ATTENTION_OUTPUT));
+            SDVariable h = layerNorm(attention.add(x), layer(i, ATTENTION_LN) + WEIGHT, layer(i, ATTENTION_LN) + BIAS);
+            SDVariable ffn = linear(gelu(linear(h, layer(i, INTERMEDIATE))), layer(i, OUTPUT));
+            return layerNorm(ffn.add(h), layer(i, OUTPUT_LN) + WEIGHT, layer(i, OUTPUT_LN) + BIAS);
+        }
+
+        /** Multi-head attention on {@code [B*T, d]}; returns the heads' context {@code [B*T, d]}. */
+        private SDVariable selfAttention(int i, SDVariable x, SDVariable attentionBias) {
+            int heads = c.heads();
+            int size = c.headSize();
+            SDVariable q = sd.permute(sd.reshape(linear(x, layer(i, QUERY)), -1, t, heads, size), 0, 2, 1, 3);
+            SDVariable kT = sd.permute(sd.reshape(linear(x, layer(i, KEY)), -1, t, heads, size), 0, 2, 3, 1);
+            SDVariable val = sd.permute(sd.reshape(linear(x, layer(i, VALUE)), -1, t, heads, size), 0, 2, 1, 3);
+            SDVariable scores = sd.mmul(q.mul(1.0 / Math.sqrt(size)), kT).add(attentionBias);
+            SDVariable context = sd.mmul(sd.nn.softmax(scores, 3), val);
+            return sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, c.hidden());
+        }
+
+        /**
+         * Eq. 1: {@code log p(w | x) = log softmax_w(e_w . h_sel / T)} over the whole vocabulary, through
+         * the checkpoint's masked-LM transform and output bias where it has them; the decoder is the
+         * word-embedding matrix itself (tied), so a checkpoint without a head (MiniLM) scores
+         * {@code e_w . h} directly.
+         */
+        private void maskedLmHead(SDVariable hidden3d, SDVariable selector, SDVariable target, double temperature) {
+            SDVariable selected = hidden3d.mul(sd.expandDims(selector, 2)).sum(SELECTED, 1);
+            SDVariable h = selected;
+            if (c.hasMlmHead()) {
+                h = layerNorm(gelu(linear(selected, MLM_DENSE)), MLM_LN + WEIGHT, MLM_LN + BIAS);
+            }
+            SDVariable logits = sd.mmul(h, v(WORD_EMBEDDINGS), false, true, false);
+            if (c.hasMlmHead()) {
+                logits = logits.add(v(MLM_BIAS));
+            }
+            logits = logits.div(LOGITS, temperature);
+            // log-softmax written out: the LogSoftMax op of M2.1 fails when its gradient is built
+            SDVariable shifted = logits.sub(logits.max(true, 1));
+            SDVariable logProbabilities = shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, 1)));
+            sd.math.exp(PROBABILITIES, logProbabilities);
+            SDVariable loss = target.mul(logProbabilities).sum(1).mean().neg(LOSS);
+            sd.setLossVariables(loss);
+        }
+
+        private SDVariable linear(SDVariable x2d, String prefix) {
+            return sd.mmul(x2d, v(prefix + WEIGHT)).add(v(prefix + BIAS));
+        }
+
+        /** LayerNorm over the last axis of a 2-D input, epsilon from the config (written out: the built-in op fixes it). */
+        private SDVariable layerNorm(SDVariable x2d, String gain, String shift) {
+            SDVariable centred = x2d.sub(x2d.mean(true, 1));
+            SDVariable variance = centred.mul(centred).mean(true, 1);
+            SDVariable normed = centred.div(sd.math.sqrt(variance.add(c.layerNormEps())));
+            return normed.mul(v(gain)).add(v(shift));
+        }
+
+        /** Exact GELU, as BERT uses: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
+        private SDVariable gelu(SDVariable x) {
+            return x.mul(0.5).mul(sd.math.erf(x.div(Math.sqrt(2.0))).add(1.0));
+        }
+
+        private SDVariable v(String name) {
+            return sd.getVariable(name);
+        }
+    }
+
+    /** Names of the hidden-state outputs, embeddings first. */
+    public List<String> hiddenStateNames() {
+        return java.util.stream.IntStream.rangeClosed(0, config.layers()).mapToObj(BertGraph::hidden).toList();
+    }
+}

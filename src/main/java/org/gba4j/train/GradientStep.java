@@ -1,0 +1,95 @@
+package org.gba4j.train;
+
+import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.gba4j.model.BertGraph;
+import org.gba4j.model.BertModel;
+import org.gba4j.model.TokenBatch;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One forward and backward pass of the vocabulary cross-entropy objective, with the complete
+ * word-embedding gradient assembled as one array:
+ * {@code grad_E = (tied-decoder part from the graph) + scatter_add(rows of d loss / d E[ids])}.
+ * Padding positions send nothing to the matrix, as with {@code padding_idx} in PyTorch.
+ */
+public final class GradientStep {
+
+    /**
+     * The result of a pass: mean loss, the vocabulary distribution at the scored positions
+     * ({@code [B, V]}) and the gradient of every requested weight, under canonical names.
+     */
+    public record Result(double loss, INDArray probabilities, Map<String, INDArray> gradients) {
+    }
+
+    private GradientStep() {
+    }
+
+    public static Result run(BertModel model, MaskedTokenBatch batch, List<String> weights) {
+        TokenBatch tokens = batch.tokens();
+        Map<String, INDArray> feed = model.feed(tokens);
+        feed.put(BertGraph.POSITION_SELECTOR, model.selector(tokens, batch.positions()));
+        feed.put(BertGraph.TARGET_ONE_HOT, oneHot(batch.targets(), model.config().vocabSize()));
+
+        List<String> requested = new ArrayList<>(weights);
+        boolean embeddings = requested.contains(WORD_EMBEDDINGS);
+        if (embeddings) {
+            requested.add(BertGraph.EMBEDDING_SUM);
+        }
+        OutAndGrad result = model.graph().sameDiff().calculateGradientsAndOutputs(
+                feed, List.of(BertGraph.LOSS, BertGraph.PROBABILITIES), requested);
+        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>(result.getGradients());
+        if (embeddings) {
+            INDArray rows = gradients.remove(BertGraph.EMBEDDING_SUM);
+            gradients.put(WORD_EMBEDDINGS, scatterRows(gradients.get(WORD_EMBEDDINGS), rows, tokens));
+        }
+        return new Result(result.getOutputs().get(BertGraph.LOSS).getDouble(0),
+                result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients));
+    }
+
+    /** {@code matrix} plus each real token's row gradient {@code [B, T, d]} added into row {@code ids[b][t]}. */
+    static INDArray scatterRows(INDArray matrix, INDArray rowGradients, TokenBatch tokens) {
+        int n = tokens.tokenCount();
+        int t = tokens.seqLen();
+        int[] ids = new int[n];
+        long[] flat = new long[n];
+        int k = 0;
+        for (int b = 0; b < tokens.batchSize(); b++) {
+            for (int j = 0; j < tokens.lengths()[b]; j++) {
+                ids[k] = tokens.ids()[b][j];
+                flat[k++] = (long) b * t + j;
+            }
+        }
+        INDArray rows2d = rowGradients.reshape(-1, rowGradients.size(2));
+        INDArray real = n == rows2d.rows() ? rows2d : rows2d.getRows(toInt(flat));
+        INDArray indices = Nd4j.createFromArray(ids);
+        return Nd4j.exec(new ScatterAdd(matrix, indices, real))[0]; // the op writes a new array, not into matrix
+    }
+
+    private static int[] toInt(long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.toIntExact(values[i]);
+        }
+        return out;
+    }
+
+    static INDArray oneHot(int[] targets, int vocabSize) {
+        INDArray out = Nd4j.zeros(DataType.FLOAT, targets.length, vocabSize);
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] < 0 || targets[i] >= vocabSize) {
+                throw new IllegalArgumentException("target id " + targets[i] + " outside the vocabulary of " + vocabSize);
+            }
+            out.putScalar(i, targets[i], 1f);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package org.gba4j.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.gba4j.model.BertModel;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains a {@link BertModel} on the vocabulary cross-entropy objective with Adam.
+ *
+ * <p>Why not {@code sd.fit}: the complete word-embedding gradient only exists after the
+ * scatter-add of the looked-up rows (see {@link GradientStep}), and {@code sd.fit} hands the
+ * matrix's partial gradient to the updater before that. This loop keeps the order explicit:
+ * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own Adam
+ * updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}.
+ */
+public final class Trainer {
+    private final BertModel model;
+    private final TrainingConfig config;
+    private final List<TrainingListener> listeners;
+    private final List<String> trainable = new ArrayList<>();
+    private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+    private int iteration;
+
+    public Trainer(BertModel model, TrainingConfig config, List<TrainingListener> listeners) {
+        this.model = model;
+        this.config = config;
+        this.listeners = List.copyOf(listeners);
+        Adam adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
+        for (SDVariable variable : model.graph().sameDiff().variables()) {
+            if (variable.getVariableType() == VariableType.VARIABLE && config.trainable().test(variable.name())) {
+                trainable.add(variable.name());
+                long n = variable.getArr().length();
+                INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(n));
+                updaters.put(variable.name(), adam.instantiate(state, true));
+            }
+        }
+        if (trainable.isEmpty()) {
+            throw new IllegalArgumentException("no trainable weights selected");
+        }
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    /** One Adam step on the batch; returns the batch's loss before the update. */
+    public double step(MaskedTokenBatch batch) {
+        GradientStep.Result result = GradientStep.run(model, batch, trainable);
+        StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
+                result.gradients());
+        for (TrainingListener listener : listeners) {
+            listener.beforeUpdate(context);
+        }
+        for (String name : trainable) {
+            INDArray gradient = result.gradients().get(name);
+            if (gradient == null) {
+                continue; // not reached by this loss (e.g. token types never fed)
+            }
+            INDArray param = model.graph().sameDiff().getVariable(name).getArr();
+            INDArray update = gradient.reshape(1, gradient.length());
+            updaters.get(name).applyUpdater(update, iteration, 0);
+            param.subi(update.reshape(param.shape()));
+        }
+        for (TrainingListener listener : listeners) {
+            listener.afterUpdate(context);
+        }
+        iteration++;
+        return result.loss();
+    }
+}
