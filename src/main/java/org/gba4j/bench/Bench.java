@@ -1,0 +1,107 @@
+package org.gba4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.gba4j.model.BertModel;
+import org.gba4j.model.BertWeights;
+import org.gba4j.model.TokenBatch;
+import org.gba4j.train.MaskedTokenBatch;
+import org.gba4j.train.Trainer;
+import org.gba4j.train.TrainingConfig;
+
+/**
+ * Speed and memory of the encoder at a fixed batch shape: the forward pass to the vocabulary
+ * logits, and a full training step (loss over the whole vocabulary at one position, Adam, every
+ * weight trainable), the step the issue compares with PyTorch.
+ *
+ * <p>Token ids are drawn at random (fixed seed) and every row is full length, so the numbers do not
+ * depend on a dataset: the work is the same for any text of that shape.
+ */
+public final class Bench {
+
+    /** Shape and repetitions. */
+    public record Config(int batch, int seqLen, int warmup, int repeats, long seed) {
+        public Config {
+            if (batch < 1 || seqLen < 2 || warmup < 0 || repeats < 1) {
+                throw new IllegalArgumentException("bench needs batch >= 1, seqLen >= 2, warmup >= 0, repeats >= 1");
+            }
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static BenchResult run(String name, BertWeights weights, Config config, Consumer<String> progress) {
+        BertModel model = BertModel.of(weights, config.seqLen());
+        MaskedTokenBatch batch = randomBatch(weights.config().vocabSize(), config);
+        List<Double> forward = new ArrayList<>();
+        for (int i = 0; i < config.warmup() + config.repeats(); i++) {
+            long start = System.nanoTime();
+            model.vocabularyLogits(batch.tokens(), batch.positions());
+            if (i >= config.warmup()) {
+                forward.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        progress.accept(String.format("%s forward %d x %d: %.0f ms (median of %d)", name, config.batch(),
+                config.seqLen(), median(forward), forward.size()));
+        Trainer trainer = new Trainer(model, TrainingConfig.adam(1e-5), List.of());
+        List<Double> steps = new ArrayList<>();
+        for (int i = 0; i < config.warmup() + config.repeats(); i++) {
+            long start = System.nanoTime();
+            double loss = trainer.step(batch);
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (i >= config.warmup()) {
+                steps.add(ms);
+            }
+            progress.accept(String.format("%s step %d/%d: %.0f ms, loss %.4f%s", name, i + 1,
+                    config.warmup() + config.repeats(), ms, loss, i < config.warmup() ? " (warm-up)" : ""));
+        }
+        double stepMs = median(steps);
+        return new BenchResult(name, config.batch(), config.seqLen(), median(forward), stepMs,
+                config.batch() * config.seqLen() / (stepMs / 1000.0), peakRssMb());
+    }
+
+    static MaskedTokenBatch randomBatch(int vocabSize, Config config) {
+        Random random = new Random(config.seed());
+        int[][] ids = new int[config.batch()][config.seqLen()];
+        int[] positions = new int[config.batch()];
+        int[] targets = new int[config.batch()];
+        for (int b = 0; b < config.batch(); b++) {
+            for (int t = 0; t < config.seqLen(); t++) {
+                ids[b][t] = 1000 + random.nextInt(vocabSize - 1000); // past the special and unused ids
+            }
+            positions[b] = random.nextInt(config.seqLen());
+            targets[b] = 1000 + random.nextInt(vocabSize - 1000);
+        }
+        int[] lengths = new int[config.batch()];
+        Arrays.fill(lengths, config.seqLen());
+        return new MaskedTokenBatch(new TokenBatch(ids, new int[config.batch()][config.seqLen()], lengths),
+                positions, targets);
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Peak resident set size from /proc (VmHWM): counts ND4J's off-heap buffers, which JMX does not. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: fall through
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,16 @@
+package org.gba4j.bench;
+
+/**
+ * One benchmark measurement, medians over the measured repetitions.
+ *
+ * @param model          model name
+ * @param batch          rows per batch
+ * @param seqLen         tokens per row
+ * @param forwardMs      forward pass to the vocabulary logits
+ * @param stepMs         training step: forward, backward, embedding scatter, Adam on every weight
+ * @param tokensPerSecond training tokens per second ({@code batch * seqLen / step})
+ * @param peakRssMb      peak resident memory of the process (heap and ND4J's off-heap)
+ */
+public record BenchResult(String model, int batch, int seqLen, double forwardMs, double stepMs,
+                          double tokensPerSecond, double peakRssMb) {
+}

@@ -1,0 +1,36 @@
+package org.gba4j.cli;
+
+import org.gba4j.io.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar experiments.jar COMMAND}: the entry point. Bad input (a model or data file that
+ * cannot be used) ends with its one-line message and exit code 2, not a stack trace.
+ */
+@Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
+        description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Experiments {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Experiments());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof ModelFileException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                cmd.getErr().println("error: " + cause.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
+    }
+}

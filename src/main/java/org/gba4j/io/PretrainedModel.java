@@ -1,0 +1,68 @@
+package org.gba4j.io;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.gba4j.model.BertWeights;
+import org.gba4j.text.MiniLmArtifact;
+import org.gba4j.text.Tokenizer;
+
+/**
+ * A checkpoint's weights with the tokenizer from its own files. Resolves the names users type:
+ * {@code minilm} (the embedded default, all-MiniLM-L6-v2 from its Maven artifact),
+ * {@code bert-base} (bert-base-uncased with its masked-LM head, from its Maven artifact), or a path:
+ * an {@code .onnx} file with {@code tokenizer.json} beside it, or a folder holding
+ * {@code model.onnx} + {@code tokenizer.json}, or a TensorFlow SavedModel ({@code variables/} +
+ * {@code vocab.txt} or {@code assets/vocab.txt}).
+ */
+public record PretrainedModel(String name, BertWeights weights, Tokenizer tokenizer) implements AutoCloseable {
+
+    public static final String MINILM = "minilm";
+    public static final String BERT_BASE = "bert-base";
+
+    public static PretrainedModel load(String spec) {
+        if (MINILM.equals(spec)) {
+            MiniLmArtifact artifact = new MiniLmArtifact();
+            return new PretrainedModel(spec, OnnxCheckpointReader.load(artifact.onnxModel()), artifact.tokenizer());
+        }
+        if (BERT_BASE.equals(spec)) {
+            BertBaseArtifact artifact = new BertBaseArtifact();
+            return new PretrainedModel(spec, artifact.weights(LoadLimits.DEFAULT),
+                    Tokenizer.fromVocabTxt(artifact.vocabFile(), true));
+        }
+        return fromPath(Path.of(spec));
+    }
+
+    private static PretrainedModel fromPath(Path path) {
+        String name = path.toString();
+        if (Files.isRegularFile(path) && name.endsWith(".onnx")) {
+            return onnx(path, path.resolveSibling("tokenizer.json"));
+        }
+        if (Files.isDirectory(path)) {
+            if (Files.isRegularFile(path.resolve("model.onnx"))) {
+                return onnx(path.resolve("model.onnx"), path.resolve("tokenizer.json"));
+            }
+            if (Files.isDirectory(path.resolve("variables"))) {
+                Path vocab = Files.isRegularFile(path.resolve("vocab.txt")) ? path.resolve("vocab.txt")
+                        : path.resolve("assets").resolve("vocab.txt");
+                return new PretrainedModel(name, TfCheckpointReader.read(path, LoadLimits.DEFAULT),
+                        Tokenizer.fromVocabTxt(vocab, true));
+            }
+        }
+        throw new ModelFileException(name, "is neither 'minilm', 'bert-base', an .onnx file, nor a folder with"
+                + " model.onnx or a TensorFlow SavedModel", "Give one of those");
+    }
+
+    private static PretrainedModel onnx(Path model, Path tokenizerJson) {
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new ModelFileException(model, "has no tokenizer.json beside it",
+                    "Export the tokenizer with the model (tokenizer.save_pretrained) into the same folder");
+        }
+        return new PretrainedModel(model.toString(), OnnxCheckpointReader.load(model),
+                Tokenizer.fromTokenizerJson(tokenizerJson));
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
