@@ -142,7 +142,25 @@ public final class OnnxCheckpointReader {
         return new BertWeights(src, inferConfig(graph, naming, tensors, heads, json, src), tensors);
     }
 
-    private ModelProto parse(Path file, String src) {
+    /** Where a canonical tensor lives in an ONNX file, and whether the file holds it [out, in]. */
+    record Binding(String initializer, boolean transposed) {
+    }
+
+    /** Canonical name -> initializer of every encoder tensor {@link #read} loads; for writers that put them back. */
+    static Map<String, Binding> bindings(ModelProto model, String src) {
+        Map<String, Binding> out = new TreeMap<>();
+        new Naming(new Graph(model.getGraph()), src).sources
+                .forEach((name, s) -> out.put(name, new Binding(s.initializer(), s.transpose())));
+        return out;
+    }
+
+    /** Values of a FLOAT initializer, inline or external beside {@code file}, checked as {@link #read} checks them. */
+    float[] floats(Path file, TensorProto t) {
+        String src = file.toString();
+        return new TensorLoader(file, src, limits).load(t.getName(), t).data().asFloat();
+    }
+
+    ModelProto parse(Path file, String src) {
         long size;
         try {
             size = Files.size(file);

@@ -11,16 +11,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Trains a {@link BertModel} on the vocabulary cross-entropy objective with Adam.
+ * Trains a {@link BertModel} on the vocabulary cross-entropy objective with Adam or SGD.
  *
  * <p>Why not {@code sd.fit}: the complete word-embedding gradient only exists after the
  * scatter-add of the looked-up rows (see {@link GradientStep}), and {@code sd.fit} hands the
  * matrix's partial gradient to the updater before that. This loop keeps the order explicit:
- * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own Adam
- * updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}.
+ * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}.
  */
 public final class Trainer {
     private final BertModel model;
@@ -34,13 +33,14 @@ public final class Trainer {
         this.model = model;
         this.config = config;
         this.listeners = List.copyOf(listeners);
-        Adam adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
+        IUpdater updater = config.updater();
         for (SDVariable variable : model.graph().sameDiff().variables()) {
             if (variable.getVariableType() == VariableType.VARIABLE && config.trainable().test(variable.name())) {
                 trainable.add(variable.name());
                 long n = variable.getArr().length();
-                INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(n));
-                updaters.put(variable.name(), adam.instantiate(state, true));
+                long stateSize = updater.stateSize(n);
+                INDArray state = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
+                updaters.put(variable.name(), updater.instantiate(state, true));
             }
         }
         if (trainable.isEmpty()) {

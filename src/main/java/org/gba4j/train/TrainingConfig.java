@@ -3,18 +3,23 @@ package org.gba4j.train;
 import java.util.function.Predicate;
 
 /**
- * Optimiser settings of a training run. Adam as in every table of the paper (Tables 6-9).
+ * Optimiser settings of a training run. Adam as in every table of the paper (Tables 6-9); plain
+ * SGD as in Eq. 2, where the paper introduces the gradient broadcast.
  *
- * @param learningRate Adam step size
+ * @param optimizer    "adam" or "sgd"
+ * @param learningRate step size
  * @param beta1        Adam first-moment decay
  * @param beta2        Adam second-moment decay
  * @param epsilon      Adam denominator guard
  * @param trainable    which canonical weight names are updated (all by default)
  */
-public record TrainingConfig(double learningRate, double beta1, double beta2, double epsilon,
+public record TrainingConfig(String optimizer, double learningRate, double beta1, double beta2, double epsilon,
                              Predicate<String> trainable) {
 
     public TrainingConfig {
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("optimizer must be adam or sgd, got " + optimizer);
+        }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
@@ -22,10 +27,21 @@ public record TrainingConfig(double learningRate, double beta1, double beta2, do
 
     /** Adam with PyTorch's defaults (beta 0.9/0.999, eps 1e-8), every weight trainable. */
     public static TrainingConfig adam(double learningRate) {
-        return new TrainingConfig(learningRate, 0.9, 0.999, 1e-8, name -> true);
+        return new TrainingConfig("adam", learningRate, 0.9, 0.999, 1e-8, name -> true);
+    }
+
+    /** Plain SGD, {@code theta - eta g} (Eq. 2). */
+    public static TrainingConfig sgd(double learningRate) {
+        return new TrainingConfig("sgd", learningRate, 0, 0, 0, name -> true);
+    }
+
+    /** The ND4J updater configuration. */
+    public org.nd4j.linalg.learning.config.IUpdater updater() {
+        return optimizer.equals("sgd") ? new org.nd4j.linalg.learning.config.Sgd(learningRate)
+                : new org.nd4j.linalg.learning.config.Adam(learningRate, beta1, beta2, epsilon);
     }
 
     public TrainingConfig onlyTraining(Predicate<String> names) {
-        return new TrainingConfig(learningRate, beta1, beta2, epsilon, names);
+        return new TrainingConfig(optimizer, learningRate, beta1, beta2, epsilon, names);
     }
 }

@@ -1,0 +1,98 @@
+package org.gba4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.gba4j.io.ModelFileException;
+
+/**
+ * Reads labelled text from an RFC 4180 CSV file with a header row ({@code .csv} or {@code .csv.gz}).
+ * Any problem (missing file or column, malformed quoting, a label that is not a class index, no
+ * rows) is one line naming the file, the row and what to do.
+ */
+public final class CsvDataset {
+
+    /** Which columns hold the text(s) and the label. */
+    public record Columns(String text, String second, String label) {
+        public static final Columns SINGLE = new Columns("text", null, "label");
+    }
+
+    private CsvDataset() {
+    }
+
+    public static List<LabeledText> read(Path file, Columns columns) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+            return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), columns);
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(file, "not found", "Check the path");
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the file");
+        }
+    }
+
+    public static List<LabeledText> read(Reader reader, String source, Columns columns) {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        List<LabeledText> rows = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(reader, format)) {
+            for (String column : new String[] {columns.text(), columns.second(), columns.label()}) {
+                if (column != null && !parser.getHeaderMap().containsKey(column)) {
+                    throw new ModelFileException(source, "has no column '" + column + "' (columns: "
+                            + parser.getHeaderNames() + ")", "Name the right column with --text-column/--label-column");
+                }
+            }
+            for (CSVRecord record : parser) {
+                rows.add(row(record, source, columns));
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new ModelFileException(source, "is not valid CSV (" + firstLine(e.getMessage()) + ")",
+                    "Use RFC 4180 CSV with a header row");
+        } catch (IOException e) {
+            throw new ModelFileException(source, "cannot be read (" + e.getMessage() + ")", "Check the file");
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(source, "has a bad header (" + firstLine(e.getMessage()) + ")",
+                    "Use RFC 4180 CSV with a header row of unique names");
+        }
+        if (rows.isEmpty()) {
+            throw new ModelFileException(source, "has no data rows", "Give a CSV file with a header and examples");
+        }
+        return rows;
+    }
+
+    private static LabeledText row(CSVRecord record, String source, Columns columns) {
+        if (!record.isConsistent()) {
+            throw new ModelFileException(source, "row " + record.getRecordNumber() + " has " + record.size()
+                    + " fields, the header has " + record.getParser().getHeaderNames().size(), "Fix or remove the row");
+        }
+        String label = record.get(columns.label()).trim();
+        int value;
+        try {
+            value = Integer.parseInt(label);
+        } catch (NumberFormatException e) {
+            throw new ModelFileException(source, "row " + record.getRecordNumber() + " has label '" + label
+                    + "', not a class index", "Labels must be integers 0..classes-1");
+        }
+        if (value < 0) {
+            throw new ModelFileException(source, "row " + record.getRecordNumber() + " has negative label " + value,
+                    "Labels must be integers 0..classes-1");
+        }
+        String second = columns.second() == null ? null : record.get(columns.second());
+        return new LabeledText(record.get(columns.text()), second, value);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}
