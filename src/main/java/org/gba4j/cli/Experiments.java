@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
         description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, DefendCommand.class, EvaluateCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Experiments {
 
     public static void main(String[] args) {
@@ -27,6 +28,10 @@ public final class Experiments {
             }
             if (cause != null) {
                 cmd.getErr().println("error: " + cause.getMessage());
+                return 2;
+            }
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }
             throw e;

@@ -12,9 +12,11 @@ import org.gba4j.text.Tokenizer;
  * {@code bert-base} (bert-base-uncased with its masked-LM head, from its Maven artifact), or a path:
  * an {@code .onnx} file with {@code tokenizer.json} beside it, or a folder holding
  * {@code model.onnx} + {@code tokenizer.json}, or a TensorFlow SavedModel ({@code variables/} +
- * {@code vocab.txt} or {@code assets/vocab.txt}).
+ * {@code vocab.txt} or {@code assets/vocab.txt}). {@code onnxFile} is the ONNX graph the weights
+ * came from (null for TensorFlow checkpoints): trained weights are exported back into it.
  */
-public record PretrainedModel(String name, BertWeights weights, Tokenizer tokenizer) implements AutoCloseable {
+public record PretrainedModel(String name, BertWeights weights, Tokenizer tokenizer, Path onnxFile,
+                              Path tokenizerFile) implements AutoCloseable {
 
     public static final String MINILM = "minilm";
     public static final String BERT_BASE = "bert-base";
@@ -22,12 +24,13 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
     public static PretrainedModel load(String spec) {
         if (MINILM.equals(spec)) {
             MiniLmArtifact artifact = new MiniLmArtifact();
-            return new PretrainedModel(spec, OnnxCheckpointReader.load(artifact.onnxModel()), artifact.tokenizer());
+            return new PretrainedModel(spec, OnnxCheckpointReader.load(artifact.onnxModel()), artifact.tokenizer(),
+                    artifact.onnxModel(), artifact.tokenizerJson());
         }
         if (BERT_BASE.equals(spec)) {
             BertBaseArtifact artifact = new BertBaseArtifact();
             return new PretrainedModel(spec, artifact.weights(LoadLimits.DEFAULT),
-                    Tokenizer.fromVocabTxt(artifact.vocabFile(), true));
+                    Tokenizer.fromVocabTxt(artifact.vocabFile(), true), null, artifact.vocabFile());
         }
         return fromPath(Path.of(spec));
     }
@@ -45,7 +48,7 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
                 Path vocab = Files.isRegularFile(path.resolve("vocab.txt")) ? path.resolve("vocab.txt")
                         : path.resolve("assets").resolve("vocab.txt");
                 return new PretrainedModel(name, TfCheckpointReader.read(path, LoadLimits.DEFAULT),
-                        Tokenizer.fromVocabTxt(vocab, true));
+                        Tokenizer.fromVocabTxt(vocab, true), null, vocab);
             }
         }
         throw new ModelFileException(name, "is neither 'minilm', 'bert-base', an .onnx file, nor a folder with"
@@ -58,7 +61,7 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
                     "Export the tokenizer with the model (tokenizer.save_pretrained) into the same folder");
         }
         return new PretrainedModel(model.toString(), OnnxCheckpointReader.load(model),
-                Tokenizer.fromTokenizerJson(tokenizerJson));
+                Tokenizer.fromTokenizerJson(tokenizerJson), model, tokenizerJson);
     }
 
     @Override
