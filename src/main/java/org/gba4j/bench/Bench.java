@@ -8,17 +8,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.gba4j.defense.GradientBroadcast;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.TokenBatch;
 import org.gba4j.train.MaskedTokenBatch;
+import org.gba4j.train.StepContext;
 import org.gba4j.train.Trainer;
+import org.gba4j.train.TrainingListener;
 import org.gba4j.train.TrainingConfig;
 
 /**
  * Speed and memory of the encoder at a fixed batch shape: the forward pass to the vocabulary
  * logits, and a full training step (loss over the whole vocabulary at one position, Adam, every
- * weight trainable), the step the issue compares with PyTorch.
+ * weight trainable), the step the issue compares with PyTorch, with and without the gradient
+ * broadcast of GBA, whose own cost is timed apart.
  *
  * <p>Token ids are drawn at random (fixed seed) and every row is full length, so the numbers do not
  * depend on a dataset: the work is the same for any text of that shape.
@@ -50,7 +54,19 @@ public final class Bench {
         }
         progress.accept(String.format("%s forward %d x %d: %.0f ms (median of %d)", name, config.batch(),
                 config.seqLen(), median(forward), forward.size()));
-        Trainer trainer = new Trainer(model, TrainingConfig.adam(1e-5), List.of());
+        double stepMs = median(timeSteps(name + " step", new Trainer(model, TrainingConfig.adam(1e-5), List.of()),
+                batch, config, progress));
+        TimedListener broadcast = new TimedListener(new GradientBroadcast(0.5, 0));
+        BertModel gbaModel = BertModel.of(weights, config.seqLen());
+        double gbaStepMs = median(timeSteps(name + " GBA step", new Trainer(gbaModel, TrainingConfig.adam(1e-5),
+                List.of(broadcast)), batch, config, progress));
+        double broadcastMs = median(broadcast.millis.subList(config.warmup(), broadcast.millis.size()));
+        return new BenchResult(name, config.batch(), config.seqLen(), median(forward), stepMs, gbaStepMs, broadcastMs,
+                config.batch() * config.seqLen() / (stepMs / 1000.0), peakRssMb());
+    }
+
+    private static List<Double> timeSteps(String label, Trainer trainer, MaskedTokenBatch batch, Config config,
+                                          Consumer<String> progress) {
         List<Double> steps = new ArrayList<>();
         for (int i = 0; i < config.warmup() + config.repeats(); i++) {
             long start = System.nanoTime();
@@ -59,12 +75,27 @@ public final class Bench {
             if (i >= config.warmup()) {
                 steps.add(ms);
             }
-            progress.accept(String.format("%s step %d/%d: %.0f ms, loss %.4f%s", name, i + 1,
+            progress.accept(String.format("%s %d/%d: %.0f ms, loss %.4f%s", label, i + 1,
                     config.warmup() + config.repeats(), ms, loss, i < config.warmup() ? " (warm-up)" : ""));
         }
-        double stepMs = median(steps);
-        return new BenchResult(name, config.batch(), config.seqLen(), median(forward), stepMs,
-                config.batch() * config.seqLen() / (stepMs / 1000.0), peakRssMb());
+        return steps;
+    }
+
+    /** Times another listener's {@code beforeUpdate}. */
+    private static final class TimedListener implements TrainingListener {
+        private final TrainingListener inner;
+        private final List<Double> millis = new ArrayList<>();
+
+        TimedListener(TrainingListener inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void beforeUpdate(StepContext step) {
+            long start = System.nanoTime();
+            inner.beforeUpdate(step);
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
     }
 
     static MaskedTokenBatch randomBatch(int vocabSize, Config config) {

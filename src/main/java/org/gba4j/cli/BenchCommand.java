@@ -56,24 +56,30 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(Bench.run(name, pretrained.weights(), config, System.out::println));
             }
         }
-        String[] header = {"model", "batch", "seq_len", "forward_ms", "train_step_ms", "tokens_per_s", "peak_rss_mb",
-                "cores", "java"};
-        System.out.printf("%n%-12s %5s %7s %11s %14s %12s %12s%n", (Object[]) java.util.Arrays.copyOf(header, 7));
+        String[] header = {"model", "batch", "seq_len", "forward_ms", "train_step_ms", "gba_step_ms", "broadcast_ms",
+                "broadcast_share", "tokens_per_s", "peak_rss_mb", "cores", "java"};
+        System.out.printf("%n%-10s %5s %7s %10s %13s %11s %12s %15s %12s %11s%n", (Object[]) java.util.Arrays.copyOf(header, 10));
         for (BenchResult r : results) {
-            System.out.printf("%-12s %5d %7d %11.0f %14.0f %12.0f %12.0f%n", r.model(), r.batch(), r.seqLen(),
-                    r.forwardMs(), r.stepMs(), r.tokensPerSecond(), r.peakRssMb());
+            System.out.printf("%-10s %5d %7d %10.0f %13.0f %11.0f %12.0f %14.1f%% %12.0f %11.0f%n", r.model(), r.batch(),
+                    r.seqLen(), r.forwardMs(), r.stepMs(), r.gbaStepMs(), r.broadcastMs(), share(r), r.tokensPerSecond(),
+                    r.peakRssMb());
         }
         AtomicFiles.writeText(out, w -> {
             try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header).get())) {
                 for (BenchResult r : results) {
                     csv.printRecord(r.model(), r.batch(), r.seqLen(), round(r.forwardMs()), round(r.stepMs()),
-                            round(r.tokensPerSecond()), round(r.peakRssMb()), Runtime.getRuntime().availableProcessors(),
+                            round(r.gbaStepMs()), round(r.broadcastMs()), round(share(r)), round(r.tokensPerSecond()), round(r.peakRssMb()), Runtime.getRuntime().availableProcessors(),
                             System.getProperty("java.version"));
                 }
             }
         });
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /** The broadcast's share of a GBA step, in percent. */
+    private static double share(BenchResult r) {
+        return 100 * r.broadcastMs() / r.gbaStepMs();
     }
 
     private static String round(double value) {

@@ -15,7 +15,25 @@ import picocli.CommandLine.Command;
 public final class Experiments {
 
     public static void main(String[] args) {
+        boundNativeMemory();
         System.exit(run(args));
+    }
+
+    /**
+     * ND4J's arrays live off-heap and are freed only when the GC collects their small Java owners; with
+     * little heap pressure that can wait until the machine runs out of memory (a MiniLM training run
+     * reached 13 GB). JavaCPP runs the GC itself when its tracked off-heap bytes or the process's
+     * physical memory pass these ceilings. Set before any ND4J class loads; -D flags override them.
+     */
+    static void boundNativeMemory() {
+        setDefault("org.bytedeco.javacpp.maxbytes", "6G");
+        setDefault("org.bytedeco.javacpp.maxphysicalbytes", "10G");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
