@@ -47,7 +47,7 @@ public final class Bench {
         List<Double> forward = new ArrayList<>();
         for (int i = 0; i < config.warmup() + config.repeats(); i++) {
             long start = System.nanoTime();
-            model.vocabularyLogits(batch.tokens(), batch.positions());
+            model.logits(batch.tokens(), batch.positions());
             if (i >= config.warmup()) {
                 forward.add((System.nanoTime() - start) / 1e6);
             }

@@ -33,8 +33,17 @@ public final class BertGraph {
     public static final String ATTENTION_BIAS = "input.attention_bias";
     /** Placeholder {@code [B, T]}: 1 at the position whose vocabulary distribution is scored. */
     public static final String POSITION_SELECTOR = "input.position_selector";
-    /** Placeholder {@code [B, V]}: one-hot target token at the selected position. */
+    /** Placeholder {@code [B, V]} (or {@code [B, classes]}): one-hot target at the selected position. */
     public static final String TARGET_ONE_HOT = "input.target_one_hot";
+    /** Placeholder {@code [B, T]}: 1 for real tokens, 0 for padding (NAD's attention maps). */
+    public static final String TOKEN_MASK = "input.token_mask";
+    /** Placeholder prefix {@code [B, T]}: the teacher's attention map of layer i (NAD). */
+    public static final String TEACHER_MAP_PREFIX = "input.teacher_attention_map.";
+    /** Placeholder {@code [B, d]}: the vector each row's [CLS] output is pulled to (NeuBA). */
+    public static final String CLS_TARGET = "input.cls_target";
+    /** Classifier head weights (CLASSIFIER graphs): {@code [d, classes]} and {@code [classes]}. */
+    public static final String CLASSIFIER_WEIGHT = "classifier.weight";
+    public static final String CLASSIFIER_BIAS = "classifier.bias";
 
     /** Word rows + position + type embeddings, before LayerNorm; its gradient feeds the scatter-add. */
     public static final String EMBEDDING_SUM = "embeddings.sum";
@@ -46,20 +55,38 @@ public final class BertGraph {
     public static final String LOGITS = "vocab_logits";
     /** Output {@code [B, V]}: softmax of {@link #LOGITS}. */
     public static final String PROBABILITIES = "vocab_probabilities";
-    /** Output scalar: mean cross-entropy of the target token over the whole vocabulary. */
+    /** Output scalar: the task loss (mean cross-entropy) plus any extra terms of the spec. */
     public static final String LOSS = "loss";
+    /** Output prefix {@code [B, T]}: NAD's attention map of layer i (normalised mean of squared activations). */
+    public static final String ATTENTION_MAP_PREFIX = "attention_map.";
+    /** Output scalar: the distillation term before its weight beta. */
+    public static final String DISTILLATION = "distillation";
 
     /** Additive attention bias for padding; large but finite so a fully padded row stays finite. */
     public static final float PADDING_BIAS = -1e9f;
 
     private final BertConfig config;
+    private final GraphSpec spec;
     private final int seqLen;
     private final SameDiff sd;
 
-    private BertGraph(BertConfig config, int seqLen, SameDiff sd) {
+    private BertGraph(BertConfig config, GraphSpec spec, int seqLen, SameDiff sd) {
         this.config = config;
+        this.spec = spec;
         this.seqLen = seqLen;
         this.sd = sd;
+    }
+
+    public GraphSpec spec() {
+        return spec;
+    }
+
+    public static String attentionMap(int layer) {
+        return ATTENTION_MAP_PREFIX + layer;
+    }
+
+    public static String teacherMap(int layer) {
+        return TEACHER_MAP_PREFIX + layer;
     }
 
     public static String hidden(int layer) {
@@ -85,24 +112,32 @@ public final class BertGraph {
 
     /**
      * The graph with the given weights as variables; the weights are copied, so training this graph
-     * leaves {@code weights} untouched.
-     *
-     * @param temperature T of Eq. 1: logits are {@code w . h / T}
+     * leaves {@code weights} untouched. Only the tensors the spec uses become variables (a classifier
+     * graph leaves a masked-LM head out, a vocabulary graph a classifier), so every variable is
+     * trainable by the spec's loss.
      */
-    public static BertGraph build(BertWeights weights, int seqLen, double temperature) {
+    public static BertGraph build(BertWeights weights, int seqLen, GraphSpec spec) {
         BertConfig c = weights.config();
         if (seqLen < 1 || seqLen > c.maxSequenceLength()) {
             throw new IllegalArgumentException("sequence length " + seqLen + " outside [1, " + c.maxSequenceLength() + "]");
         }
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be positive, got " + temperature);
-        }
+        boolean mlmHead = spec.head() == GraphSpec.Head.VOCABULARY && c.hasMlmHead();
+        boolean classifier = spec.head() == GraphSpec.Head.CLASSIFIER;
         SameDiff sd = SameDiff.create();
         for (Map.Entry<String, INDArray> e : weights.tensors().entrySet()) {
-            sd.var(e.getKey(), e.getValue().dup());
+            String name = e.getKey();
+            boolean isMlm = name.startsWith("cls.predictions.");
+            boolean isClassifier = name.startsWith("classifier.");
+            if ((!isMlm || mlmHead) && (!isClassifier || classifier)) {
+                sd.var(name, e.getValue().dup());
+            }
         }
-        new Builder(sd, c, seqLen).build(temperature);
-        return new BertGraph(c, seqLen, sd);
+        if (classifier && (!sd.hasVariable(CLASSIFIER_WEIGHT) || !sd.hasVariable(CLASSIFIER_BIAS))) {
+            throw new IllegalArgumentException("a classifier graph needs " + CLASSIFIER_WEIGHT + " and " + CLASSIFIER_BIAS
+                    + " (see ClassifierHead.initialise)");
+        }
+        new Builder(sd, c, seqLen, spec, mlmHead).build();
+        return new BertGraph(c, spec, seqLen, sd);
     }
 
     /** Graph construction, kept apart so the public class only holds names and the built graph. */
@@ -110,20 +145,24 @@ public final class BertGraph {
         private final SameDiff sd;
         private final BertConfig c;
         private final int t;
+        private final GraphSpec spec;
+        private final boolean mlmHead;
 
-        Builder(SameDiff sd, BertConfig c, int t) {
+        Builder(SameDiff sd, BertConfig c, int t, GraphSpec spec, boolean mlmHead) {
             this.sd = sd;
             this.c = c;
             this.t = t;
+            this.spec = spec;
+            this.mlmHead = mlmHead;
         }
 
-        void build(double temperature) {
+        void build() {
             int d = c.hidden();
             SDVariable wordRows = sd.placeHolder(WORD_ROWS, DataType.FLOAT, -1, t, d);
             SDVariable typeOneHot = sd.placeHolder(TYPE_ONE_HOT, DataType.FLOAT, -1, c.typeVocabSize());
             SDVariable attentionBias = sd.placeHolder(ATTENTION_BIAS, DataType.FLOAT, -1, 1, 1, t);
             SDVariable selector = sd.placeHolder(POSITION_SELECTOR, DataType.FLOAT, -1, t);
-            SDVariable target = sd.placeHolder(TARGET_ONE_HOT, DataType.FLOAT, -1, c.vocabSize());
+            SDVariable target = sd.placeHolder(TARGET_ONE_HOT, DataType.FLOAT, -1, spec.targetSize(c));
 
             INDArray positionOneHot = Nd4j.zeros(DataType.FLOAT, t, c.maxPositions());
             for (int i = 0; i < t; i++) {
@@ -138,7 +177,52 @@ public final class BertGraph {
                 h = block(i, h, attentionBias);
                 sd.reshape(hidden(i + 1), h, -1, t, d);
             }
-            maskedLmHead(sd.getVariable(hidden(c.layers())), selector, target, temperature);
+            SDVariable selected = sd.getVariable(hidden(c.layers())).mul(sd.expandDims(selector, 2)).sum(SELECTED, 1);
+            SDVariable logits = spec.head() == GraphSpec.Head.VOCABULARY ? logits(selected)
+                    : sd.mmul(selected, v(CLASSIFIER_WEIGHT)).add(v(CLASSIFIER_BIAS));
+            SDVariable loss = crossEntropy(logits.div(LOGITS, spec.temperature()), target);
+            loss = loss.add(attentionMapDistillation());
+            if (spec.clsTargetWeight() > 0) {
+                // [CLS] by a constant one-hot over positions: indexing has no working backward pass in M2.1
+                INDArray first = Nd4j.zeros(DataType.FLOAT, 1, t, 1);
+                first.putScalar(0, 0, 0, 1f);
+                SDVariable cls = sd.getVariable(hidden(c.layers())).mul(sd.constant("cls_selector", first)).sum(1);
+                SDVariable diff = cls.sub(sd.placeHolder(CLS_TARGET, DataType.FLOAT, -1, d));
+                loss = loss.add(diff.mul(diff).mean().mul(spec.clsTargetWeight()));
+            }
+            sd.setLossVariables(sd.identity(LOSS, loss));
+        }
+
+        /**
+         * NAD's attention maps (Li et al. 2021: {@code normalize(mean_channels |F|^2)}), with tokens as the
+         * spatial axis and hidden units as channels: one map {@code [B, T]} per layer output, padding
+         * zeroed, L2-normalised over tokens. The distillation term is {@code beta * sum_layers
+         * mean_{B,T} (a_student - a_teacher)^2}, NAD's own loss form; the teacher's maps come in as
+         * placeholders. Returns 0 when the spec has no distillation.
+         */
+        private SDVariable attentionMapDistillation() {
+            SDVariable mask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, t);
+            SDVariable total = sd.constant(0f);
+            for (int layer = 1; layer <= c.layers(); layer++) {
+                SDVariable h = sd.getVariable(hidden(layer));
+                SDVariable energy = h.mul(h).mean(2).mul(mask);
+                SDVariable norm = sd.math.sqrt(energy.mul(energy).sum(true, 1).add(1e-12));
+                SDVariable map = energy.div(attentionMap(layer), norm);
+                if (spec.distillationBeta() > 0) {
+                    SDVariable diff = map.sub(sd.placeHolder(teacherMap(layer), DataType.FLOAT, -1, t));
+                    total = total.add(diff.mul(diff).mean());
+                }
+            }
+            sd.identity(DISTILLATION, total);
+            return total.mul(spec.distillationBeta());
+        }
+
+        /** Mean cross-entropy, log-softmax written out: the LogSoftMax op of M2.1 fails when its gradient is built. */
+        private SDVariable crossEntropy(SDVariable logits, SDVariable target) {
+            SDVariable shifted = logits.sub(logits.max(true, 1));
+            SDVariable logProbabilities = shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, 1)));
+            sd.math.exp(PROBABILITIES, logProbabilities);
+            return target.mul(logProbabilities).sum(1).mean().neg();
         }
 
         private SDVariable block(int i, SDVariable x, SDVariable attentionBias) {
@@ -161,28 +245,17 @@ public final class BertGraph {
         }
 
         /**
-         * Eq. 1: {@code log p(w | x) = log softmax_w(e_w . h_sel / T)} over the whole vocabulary, through
-         * the checkpoint's masked-LM transform and output bias where it has them; the decoder is the
-         * word-embedding matrix itself (tied), so a checkpoint without a head (MiniLM) scores
-         * {@code e_w . h} directly.
+         * Eq. 1's scores {@code e_w . h_sel} over the whole vocabulary, through the checkpoint's
+         * masked-LM transform and output bias where it has them; the decoder is the word-embedding
+         * matrix itself (tied), so a checkpoint without a head (MiniLM) scores {@code e_w . h} directly.
          */
-        private void maskedLmHead(SDVariable hidden3d, SDVariable selector, SDVariable target, double temperature) {
-            SDVariable selected = hidden3d.mul(sd.expandDims(selector, 2)).sum(SELECTED, 1);
+        private SDVariable logits(SDVariable selected) {
             SDVariable h = selected;
-            if (c.hasMlmHead()) {
+            if (mlmHead) {
                 h = layerNorm(gelu(linear(selected, MLM_DENSE)), MLM_LN + WEIGHT, MLM_LN + BIAS);
             }
             SDVariable logits = sd.mmul(h, v(WORD_EMBEDDINGS), false, true, false);
-            if (c.hasMlmHead()) {
-                logits = logits.add(v(MLM_BIAS));
-            }
-            logits = logits.div(LOGITS, temperature);
-            // log-softmax written out: the LogSoftMax op of M2.1 fails when its gradient is built
-            SDVariable shifted = logits.sub(logits.max(true, 1));
-            SDVariable logProbabilities = shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, 1)));
-            sd.math.exp(PROBABILITIES, logProbabilities);
-            SDVariable loss = target.mul(logProbabilities).sum(1).mean().neg(LOSS);
-            sd.setLossVariables(loss);
+            return mlmHead ? logits.add(v(MLM_BIAS)) : logits;
         }
 
         private SDVariable linear(SDVariable x2d, String prefix) {

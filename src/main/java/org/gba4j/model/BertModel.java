@@ -18,16 +18,21 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class BertModel {
     private final BertGraph graph;
-    private final String source;
+    private final BertWeights initial;
 
-    private BertModel(BertGraph graph, String source) {
+    private BertModel(BertGraph graph, BertWeights initial) {
         this.graph = graph;
-        this.source = source;
+        this.initial = initial;
     }
 
     /** A model for sequences of exactly {@code seqLen} tokens (shorter ones are padded). */
+    public static BertModel of(BertWeights weights, int seqLen, GraphSpec spec) {
+        return new BertModel(BertGraph.build(weights, seqLen, spec), weights);
+    }
+
+    /** A vocabulary-head model (Eq. 1) with temperature T. */
     public static BertModel of(BertWeights weights, int seqLen, double temperature) {
-        return new BertModel(BertGraph.build(weights, seqLen, temperature), weights.source());
+        return of(weights, seqLen, GraphSpec.vocabulary(temperature));
     }
 
     public static BertModel of(BertWeights weights, int seqLen) {
@@ -62,8 +67,19 @@ public final class BertModel {
         return graph.hiddenStateNames().stream().map(out::get).toList();
     }
 
-    /** Vocabulary logits (divided by the temperature) at one position per row: {@code [B, V]}. */
-    public INDArray vocabularyLogits(TokenBatch batch, int[] positions) {
+    /** NAD's attention maps of every layer output, {@code [B, T]} each, layer 1 first. */
+    public List<INDArray> attentionMaps(TokenBatch batch) {
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, config().layers())
+                .mapToObj(BertGraph::attentionMap).toList();
+        Map<String, INDArray> out = output(feed(batch), names);
+        return names.stream().map(out::get).toList();
+    }
+
+    /**
+     * The head's logits at one position per row: {@code [B, V]} over the vocabulary (divided by the
+     * temperature) or {@code [B, classes]} for a classifier.
+     */
+    public INDArray logits(TokenBatch batch, int[] positions) {
         Map<String, INDArray> feed = feed(batch);
         feed.put(BertGraph.POSITION_SELECTOR, selector(batch, positions));
         return output(feed, List.of(BertGraph.LOGITS)).get(BertGraph.LOGITS);
@@ -80,6 +96,7 @@ public final class BertModel {
         int[] flatIds = new int[b * t];
         INDArray types = Nd4j.zeros(DataType.FLOAT, (long) b * t, c.typeVocabSize());
         INDArray bias = Nd4j.zeros(DataType.FLOAT, b, 1, 1, t);
+        INDArray mask = Nd4j.ones(DataType.FLOAT, b, t);
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < t; j++) {
                 int id = batch.ids()[i][j];
@@ -94,6 +111,7 @@ public final class BertModel {
                 types.putScalar((long) i * t + j, type, 1f);
                 if (j >= batch.lengths()[i]) {
                     bias.putScalar(new long[] {i, 0, 0, j}, BertGraph.PADDING_BIAS);
+                    mask.putScalar(i, j, 0f);
                 }
             }
         }
@@ -101,6 +119,7 @@ public final class BertModel {
         feed.put(BertGraph.WORD_ROWS, wordEmbeddings().getRows(flatIds).reshape(b, t, c.hidden()));
         feed.put(BertGraph.TYPE_ONE_HOT, types);
         feed.put(BertGraph.ATTENTION_BIAS, bias);
+        feed.put(BertGraph.TOKEN_MASK, mask);
         return feed;
     }
 
@@ -123,7 +142,10 @@ public final class BertModel {
         return graph.sameDiff().output(feed, names);
     }
 
-    /** A snapshot of the current weights, under canonical names. */
+    /**
+     * A snapshot of the current weights under canonical names: the trained variables, plus the
+     * tensors this graph did not use (e.g. a masked-LM head while training a classifier), unchanged.
+     */
     public BertWeights weights() {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (SDVariable variable : graph.sameDiff().variables()) {
@@ -131,6 +153,6 @@ public final class BertModel {
                 tensors.put(variable.name(), variable.getArr().dup());
             }
         }
-        return new BertWeights(source, config(), tensors);
+        return initial.with(tensors);
     }
 }

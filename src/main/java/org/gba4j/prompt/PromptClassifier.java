@@ -89,7 +89,7 @@ public final class PromptClassifier {
         for (int start = 0; start < examples.size(); start += config.batchSize()) {
             List<LabeledText> slice = examples.subList(start, Math.min(examples.size(), start + config.batchSize()));
             MaskedTokenBatch batch = encoder.batch(slice.stream().map(e -> e.withText(e.text(), 0)).toList(), labels);
-            INDArray logits = model.vocabularyLogits(batch.tokens(), batch.positions());
+            INDArray logits = model.logits(batch.tokens(), batch.positions());
             for (int i = 0; i < slice.size(); i++) {
                 int best = 0;
                 for (int c = 1; c < labels.classes(); c++) {

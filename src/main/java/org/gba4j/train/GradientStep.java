@@ -38,11 +38,17 @@ public final class GradientStep {
     }
 
     public static Result run(BertModel model, MaskedTokenBatch batch, List<String> weights) {
+        return run(model, batch, weights, Map.of());
+    }
+
+    /** As {@link #run(BertModel, MaskedTokenBatch, List)}, with extra placeholders (a loss term's inputs). */
+    public static Result run(BertModel model, MaskedTokenBatch batch, List<String> weights, Map<String, INDArray> extra) {
         reclaimNativeMemory();
         TokenBatch tokens = batch.tokens();
         Map<String, INDArray> feed = model.feed(tokens);
         feed.put(BertGraph.POSITION_SELECTOR, model.selector(tokens, batch.positions()));
-        feed.put(BertGraph.TARGET_ONE_HOT, oneHot(batch.targets(), model.config().vocabSize()));
+        feed.put(BertGraph.TARGET_ONE_HOT, oneHot(batch.targets(), model.graph().spec().targetSize(model.config())));
+        feed.putAll(extra);
 
         List<String> requested = new ArrayList<>(weights);
         boolean embeddings = requested.contains(WORD_EMBEDDINGS);
@@ -127,7 +133,7 @@ public final class GradientStep {
         INDArray out = Nd4j.zeros(DataType.FLOAT, targets.length, vocabSize);
         for (int i = 0; i < targets.length; i++) {
             if (targets[i] < 0 || targets[i] >= vocabSize) {
-                throw new IllegalArgumentException("target id " + targets[i] + " outside the vocabulary of " + vocabSize);
+                throw new IllegalArgumentException("target " + targets[i] + " outside [0, " + vocabSize + ")");
             }
             out.putScalar(i, targets[i], 1f);
         }

@@ -54,7 +54,11 @@ public final class Trainer {
 
     /** One Adam step on the batch; returns the batch's loss before the update. */
     public double step(MaskedTokenBatch batch) {
-        GradientStep.Result result = GradientStep.run(model, batch, trainable);
+        Map<String, INDArray> extra = new java.util.HashMap<>();
+        for (TrainingListener listener : listeners) {
+            listener.beforeStep(model, batch, extra);
+        }
+        GradientStep.Result result = GradientStep.run(model, batch, trainable, extra);
         StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
                 result.gradients());
         for (TrainingListener listener : listeners) {

@@ -42,7 +42,7 @@ class BertBaseMaskedLmTest {
                 rows[i] = ids.stream().mapToInt(Integer::intValue).toArray();
             }
             BertModel model = BertModel.of(bert.weights(), seqLen);
-            INDArray logits = model.vocabularyLogits(TokenBatch.padded(rows, seqLen, tok.padId()), positions);
+            INDArray logits = model.logits(TokenBatch.padded(rows, seqLen, tok.padId()), positions);
             for (int i = 0; i < prompts.length; i++) {
                 List<String> top = top3(logits.getRow(i), tok);
                 assertTrue(top.contains(prompts[i][2]), prompts[i][0] + " [MASK] " + prompts[i][1] + " -> " + top);

@@ -71,8 +71,8 @@ class GradientStepTest {
         other[2][4] = 17;
         other[1][5] = 30;
         TokenBatch changed = new TokenBatch(other, batch.tokens().typeIds(), batch.tokens().lengths());
-        INDArray a = model.vocabularyLogits(batch.tokens(), batch.positions());
-        INDArray b = model.vocabularyLogits(changed, batch.positions());
+        INDArray a = model.logits(batch.tokens(), batch.positions());
+        INDArray b = model.logits(changed, batch.positions());
         assertTrue(a.equalsWithEps(b, 1e-6), "padding leaked into the output");
     }
 
