@@ -1,0 +1,92 @@
+package org.gba4j.classify;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.gba4j.data.LabeledText;
+import org.gba4j.model.BertModel;
+import org.gba4j.train.Trainer;
+import org.gba4j.train.TrainingConfig;
+import org.gba4j.train.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A classifier over a {@link BertModel}: class {@code c} is predicted when the head's logit for
+ * {@code candidates[c]} is the largest of the candidates. The candidates are label-word ids for the
+ * prompt classifier (Eq. 1) and class indices for a fine-tuned classification head. One training
+ * loop serves both: shuffled mini-batches, epochs, listeners.
+ */
+public class TextClassifier {
+    private final BertModel model;
+    private final BatchEncoder encoder;
+    private final int[] candidates;
+
+    public TextClassifier(BertModel model, BatchEncoder encoder, int[] candidates) {
+        this.model = model;
+        this.encoder = encoder;
+        this.candidates = candidates.clone();
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    public int classes() {
+        return candidates.length;
+    }
+
+    /** Progress of one training step. */
+    public record Progress(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double secondsPerStep) {
+    }
+
+    /** Trains for {@code epochs} passes; returns the mean loss of the last epoch. */
+    public double train(List<LabeledText> data, TrainingConfig training, int epochs, int batchSize, long seed,
+                        List<TrainingListener> listeners, Consumer<Progress> progress) {
+        for (LabeledText example : data) {
+            if (example.label() >= candidates.length) {
+                throw new IllegalArgumentException("label " + example.label() + " outside the " + candidates.length + " classes");
+            }
+        }
+        Trainer trainer = new Trainer(model, training, listeners);
+        List<LabeledText> order = new ArrayList<>(data);
+        Random random = new Random(seed);
+        int steps = (order.size() + batchSize - 1) / batchSize;
+        double epochLoss = Double.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            Collections.shuffle(order, random);
+            double sum = 0;
+            for (int s = 0; s < steps; s++) {
+                long start = System.nanoTime();
+                double loss = trainer.step(encoder.batch(order.subList(s * batchSize, Math.min(order.size(), (s + 1) * batchSize))));
+                sum += loss;
+                progress.accept(new Progress(epoch + 1, epochs, s + 1, steps, loss, (System.nanoTime() - start) / 1e9));
+            }
+            epochLoss = sum / steps;
+        }
+        return epochLoss;
+    }
+
+    /** Predicted class of each example. */
+    public int[] predict(List<LabeledText> examples) {
+        int[] out = new int[examples.size()];
+        int batchSize = 32;
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<LabeledText> slice = examples.subList(start, Math.min(examples.size(), start + batchSize))
+                    .stream().map(e -> e.withText(e.text(), 0)).toList();
+            var batch = encoder.batch(slice);
+            INDArray logits = model.logits(batch.tokens(), batch.positions());
+            for (int i = 0; i < slice.size(); i++) {
+                int best = 0;
+                for (int c = 1; c < candidates.length; c++) {
+                    if (logits.getDouble(i, candidates[c]) > logits.getDouble(i, candidates[best])) {
+                        best = c;
+                    }
+                }
+                out[start + i] = best;
+            }
+        }
+        return out;
+    }
+}
