@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.gba4j.classify.FineTuning;
+import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.defense.Nad;
+import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
 import org.gba4j.prompt.PromptClassifier;
@@ -20,12 +24,13 @@ import picocli.CommandLine.Option;
 
 /** {@code defend}: adapt a downloaded model on the user's clean data with GBA (or PT / PT+soft). */
 @Command(name = "defend", mixinStandardHelpOptions = true,
-        description = {"Adapts a (possibly backdoored) model on clean labelled data with Gradient Broadcast Adaptation"
-                + " and writes the defended classifier (ONNX + tokenizer.json + prompt settings) to --out."})
+        description = {"Adapts a (possibly backdoored) model on clean labelled data with Gradient Broadcast Adaptation (or a"
+                + " baseline defense) and writes the defended classifier to --out: ONNX + tokenizer.json for a prompt"
+                + " classifier adapted from an ONNX export, a gba4j checkpoint otherwise."})
 final class DefendCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "minilm, or an .onnx export with tokenizer.json beside it,"
-            + " or a folder with model.onnx + tokenizer.json")
+    @Option(names = "--model", required = true, description = "minilm, bert-base, an .onnx export with tokenizer.json beside"
+            + " it, a folder with model.onnx + tokenizer.json, or a checkpoint written by 'attack'")
     String model;
 
     @Option(names = "--train", required = true, description = "clean training data, CSV with a header row")
@@ -44,7 +49,8 @@ final class DefendCommand implements Callable<Integer> {
     @Option(names = "--label-column", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
     String labelColumn;
 
-    @Option(names = "--method", defaultValue = "gba", description = "gba, pt-soft or pt (Table 12); default: ${DEFAULT-VALUE}")
+    @Option(names = "--method", defaultValue = "gba", description = "gba, pt-soft, pt (Table 12), clean-ft, nad or nad-c"
+            + " (section 4.2); default: ${DEFAULT-VALUE}")
     String method;
 
     @Option(names = "--lambda", defaultValue = "0.5", description = "broadcast weight of Eq. 3; default: ${DEFAULT-VALUE}")
@@ -86,51 +92,94 @@ final class DefendCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace --out if it exists")
     boolean overwrite;
 
+    @Option(names = "--classes", defaultValue = "0",
+            description = "classes of a head classifier (clean-ft, nad, nad-c); default: the number of label words")
+    int classes;
+
+    @Option(names = "--beta", defaultValue = "5000", description = "NAD's distillation weight; the paper searches 1000, 2000,"
+            + " 5000; default: ${DEFAULT-VALUE}")
+    double beta;
+
+    @Option(names = "--clean-model", defaultValue = PretrainedModel.MINILM,
+            description = "NAD-C's clean pre-trained student; default: ${DEFAULT-VALUE}")
+    String cleanModel;
+
     @Override
     public Integer call() {
         if (Files.exists(out) && !overwrite) {
             throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
         }
-        PromptMode mode = switch (method) {
-            case "gba" -> PromptMode.GBA;
-            case "pt-soft" -> PromptMode.PT_SOFT;
-            case "pt" -> PromptMode.PT;
-            default -> throw new IllegalArgumentException("--method must be gba, pt-soft or pt, got " + method);
-        };
-        PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0,
-                mode.usesBroadcast() ? lambda : 0, temperature, ratioCap, optimizer, learningRate, epochs, batch, maxLength,
-                seed);
         List<LabeledText> data = CsvDataset.read(train, new CsvDataset.Columns(textColumn, secondColumn, labelColumn));
         if (limit > 0 && limit < data.size()) {
             data = data.subList(0, limit);
         }
+        Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
+                train.toString(), "gba4j.train_rows", Integer.toString(data.size()));
+        long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
-            if (pretrained.onnxFile() == null) {
-                throw new ModelFileException(model, "is not an ONNX export, and defended models are written as ONNX",
-                        "Give an ONNX export (e.g. optimum-cli export onnx) with its tokenizer.json");
-            }
-            LabelWords labels = LabelWords.of(labelWords, pretrained.tokenizer());
-            for (LabeledText example : data) {
-                if (example.label() >= labels.classes()) {
-                    throw new ModelFileException(train, "has label " + example.label() + " but only " + labels.classes()
-                            + " label words " + labels.words(), "Give one label word per class");
+            DefendedModel.Settings settings;
+            BertWeights defended;
+            switch (method) {
+                case "gba", "pt-soft", "pt" -> {
+                    PromptMode mode = method.equals("gba") ? PromptMode.GBA
+                            : method.equals("pt-soft") ? PromptMode.PT_SOFT : PromptMode.PT;
+                    PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0,
+                            mode.usesBroadcast() ? lambda : 0, temperature, ratioCap, optimizer, learningRate, epochs,
+                            batch, maxLength, seed);
+                    LabelWords labels = LabelWords.of(labelWords, pretrained.tokenizer());
+                    checkLabels(data, labels.classes());
+                    PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(),
+                            labels, config);
+                    long truncated = classifier.encoder().countTruncated(data);
+                    if (truncated > 0) {
+                        System.out.printf("note: %d of %d texts are longer than --max-length %d allows and are"
+                                + " truncated%n", truncated, data.size(), maxLength);
+                    }
+                    System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), config);
+                    classifier.train(data, List.of(), p -> Progress.print(p, start));
+                    defended = classifier.model().weights();
+                    settings = DefendedModel.Settings.prompt(labels, config);
                 }
+                case "clean-ft", "nad", "nad-c" -> {
+                    int n = classes > 0 ? classes : labelWords.size();
+                    checkLabels(data, n);
+                    FineTuning fineTuning = new FineTuning(learningRate, epochs, batch, maxLength, seed);
+                    System.out.printf("fine-tuning %s on %d clean examples (%s)%n", model, data.size(), fineTuning);
+                    TextClassifier teacher = fineTuning.run(pretrained.weights(), pretrained.tokenizer(), data, n,
+                            List.of(), p -> Progress.print(p, start));
+                    defended = teacher.model().weights();
+                    if (!method.equals("clean-ft")) {
+                        System.out.printf("%ndistilling into %s with beta %.0f%n",
+                                method.equals("nad") ? "the backdoored model" : cleanModel, beta);
+                        Nad nad = new Nad(beta, fineTuning);
+                        if (method.equals("nad")) {
+                            defended = nad.defend(pretrained.weights(), defended, pretrained.tokenizer(), data, n,
+                                    p -> Progress.print(p, start)).model().weights();
+                        } else {
+                            try (PretrainedModel clean = PretrainedModel.load(cleanModel)) {
+                                defended = nad.defend(clean.weights(), defended, pretrained.tokenizer(), data, n,
+                                        p -> Progress.print(p, start)).model().weights();
+                            }
+                        }
+                    }
+                    settings = DefendedModel.Settings.head(n, maxLength);
+                }
+                default -> throw new IllegalArgumentException(
+                        "--method must be gba, pt-soft, pt, clean-ft, nad or nad-c, got " + method);
             }
-            PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
-            long truncated = classifier.encoder().countTruncated(data);
-            if (truncated > 0) {
-                System.out.printf("note: %d of %d texts are longer than --max-length %d allows and are truncated%n",
-                        truncated, data.size(), maxLength);
-            }
-            System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), config);
-            long start = System.nanoTime();
-            double loss = classifier.train(data, List.of(), p -> Progress.print(p, start));
             System.out.println();
-            DefendedModel.write(pretrained.onnxFile(), pretrained.tokenizerFile(), classifier.model().weights(), classifier,
-                    config, Map.of("gba4j.method", method, "gba4j.source", pretrained.name(), "gba4j.config", config.toString(),
-                            "gba4j.train", train.toString()), out, overwrite);
-            System.out.printf(Locale.ROOT, "final epoch loss %.4f; wrote %s%n", loss, out);
+            DefendedModel.write(pretrained, defended, settings, provenance, out, overwrite);
+            System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, Progress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;
+    }
+
+    private void checkLabels(List<LabeledText> data, int classes) {
+        for (LabeledText example : data) {
+            if (example.label() >= classes) {
+                throw new ModelFileException(train, "has label " + example.label() + " but only " + classes
+                        + " label words " + labelWords, "Give one label word per class");
+            }
+        }
     }
 }

@@ -4,8 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.gba4j.attack.Poisoner;
+import org.gba4j.attack.TriggerPosition;
+import org.gba4j.attack.Triggers;
+import org.gba4j.classify.FineTuning;
+import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
+import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
@@ -20,10 +26,10 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Prints the clean accuracy (ACC) of a model written by 'defend' and, with --trigger, the attack"
                 + " success rate (ASR): the share of test examples not of class --target that the model assigns to"
-                + " --target once the trigger is inserted at the start of the text."})
+                + " --target once the trigger is inserted (section 4.3, appendix B.2)."})
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "a folder written by 'defend'")
+    @Option(names = "--model", required = true, description = "a folder written by 'attack' or 'defend'")
     Path model;
 
     @Option(names = "--test", required = true, description = "labelled test data, CSV with a header row")
@@ -38,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--label-column", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
     String labelColumn;
 
-    @Option(names = "--trigger", description = "trigger inserted at the start of each text for the ASR, e.g. cf")
+    @Option(names = "--trigger", description = "trigger word inserted into each text for the ASR, e.g. cf")
     String trigger;
 
     @Option(names = "--target", defaultValue = "1", description = "the attacker's target class; default: ${DEFAULT-VALUE}")
@@ -47,6 +53,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N test rows (0 = all)")
     int limit;
 
+    @Option(names = "--position", defaultValue = "start",
+            description = "where the trigger goes: start (BadNets, NeuBA) or random (Embedding Poisoning); default: ${DEFAULT-VALUE}")
+    String position;
+
+    @Option(names = "--count", defaultValue = "1",
+            description = "triggers inserted per text (RIPPLe: 1 or 3 by sentence length); default: ${DEFAULT-VALUE}")
+    int count;
+
     @Override
     public Integer call() {
         DefendedModel.Settings settings = DefendedModel.settings(model);
@@ -54,22 +68,38 @@ final class EvaluateCommand implements Callable<Integer> {
         if (limit > 0 && limit < data.size()) {
             data = data.subList(0, limit);
         }
+        TriggerPosition where = switch (position) {
+            case "start" -> TriggerPosition.START;
+            case "random" -> TriggerPosition.RANDOM;
+            default -> throw new IllegalArgumentException("--position must be start or random, got " + position);
+        };
         try (PretrainedModel pretrained = PretrainedModel.load(model.toString())) {
-            LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
-            PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
-            PromptConfig config = new PromptConfig(mode, settings.templateWidth(), 0, settings.temperature(), 0, "adam",
-                    1e-5, 1, 32, settings.maxLength(), 0);
-            PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
-            int[] gold = data.stream().mapToInt(LabeledText::label).toArray();
-            double acc = Metrics.accuracy(classifier.predict(data), gold);
-            System.out.printf(Locale.ROOT, "ACC %.2f%% on %d examples%n", 100 * acc, data.size());
-            if (trigger != null) {
-                List<LabeledText> triggered = data.stream().map(e -> e.withText(trigger + " " + e.text(), e.label())).toList();
-                double asr = Metrics.attackSuccessRate(classifier.predict(triggered), gold, target);
-                System.out.printf(Locale.ROOT, "ASR %.2f%% (trigger '%s' at the start, target class %d)%n", 100 * asr,
-                        trigger, target);
+            TextClassifier classifier = classifier(pretrained, settings);
+            if (trigger == null) {
+                int[] gold = data.stream().mapToInt(LabeledText::label).toArray();
+                System.out.printf(Locale.ROOT, "ACC %.2f%% on %d examples%n",
+                        100 * Metrics.accuracy(classifier.predict(data), gold), data.size());
+            } else {
+                Triggers.singleTokenId(trigger, pretrained.tokenizer());
+                BackdoorEvaluation.Scores scores = BackdoorEvaluation.evaluate(classifier, data,
+                        new Poisoner(List.of(trigger), target, 42), count, where);
+                System.out.printf(Locale.ROOT, "ACC %.2f%% on %d examples%nASR %.2f%% (trigger '%s' x%d at %s, target class"
+                        + " %d)%n", 100 * scores.acc(), data.size(), 100 * scores.asr(), trigger, count, position, target);
             }
         }
         return 0;
+    }
+
+    /** The saved model's own way of classifying: its prompt and label words, or its classification head. */
+    static TextClassifier classifier(PretrainedModel pretrained, DefendedModel.Settings settings) {
+        if (!settings.isPrompt()) {
+            return new FineTuning(1e-5, 1, 32, settings.maxLength(), 0).classifier(pretrained.weights(),
+                    pretrained.tokenizer(), settings.classes());
+        }
+        LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
+        PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
+        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), 0, settings.temperature(), 0, "adam",
+                1e-5, 1, 32, settings.maxLength(), 0);
+        return new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
     }
 }

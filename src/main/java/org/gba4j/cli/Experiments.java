@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
         description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
-        subcommands = {BenchCommand.class, DefendCommand.class, EvaluateCommand.class,
+        subcommands = {BenchCommand.class, AttackCommand.class, DefendCommand.class, EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class Experiments {
 

@@ -12,8 +12,10 @@ import org.gba4j.text.Tokenizer;
  * {@code bert-base} (bert-base-uncased with its masked-LM head, from its Maven artifact), or a path:
  * an {@code .onnx} file with {@code tokenizer.json} beside it, or a folder holding
  * {@code model.onnx} + {@code tokenizer.json}, or a TensorFlow SavedModel ({@code variables/} +
- * {@code vocab.txt} or {@code assets/vocab.txt}). {@code onnxFile} is the ONNX graph the weights
- * came from (null for TensorFlow checkpoints): trained weights are exported back into it.
+ * {@code vocab.txt} or {@code assets/vocab.txt}), or a checkpoint this toolkit wrote
+ * ({@link Gba4jCheckpoint}: {@code checkpoint.json} with its {@code tokenizer.json} or
+ * {@code vocab.txt}). {@code onnxFile} is the ONNX graph the weights came from (null for
+ * TensorFlow and gba4j checkpoints): trained weights are exported back into it.
  */
 public record PretrainedModel(String name, BertWeights weights, Tokenizer tokenizer, Path onnxFile,
                               Path tokenizerFile) implements AutoCloseable {
@@ -41,6 +43,13 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
             return onnx(path, path.resolveSibling("tokenizer.json"));
         }
         if (Files.isDirectory(path)) {
+            if (Files.isRegularFile(path.resolve(Gba4jCheckpoint.CHECKPOINT_JSON))) {
+                BertWeights weights = Gba4jCheckpoint.read(path, LoadLimits.DEFAULT);
+                Path tokenizer = Gba4jCheckpoint.tokenizerFile(path);
+                Tokenizer loaded = tokenizer.endsWith(Gba4jCheckpoint.TOKENIZER_JSON)
+                        ? Tokenizer.fromTokenizerJson(tokenizer) : Tokenizer.fromVocabTxt(tokenizer, true);
+                return new PretrainedModel(name, weights, loaded, null, tokenizer);
+            }
             if (Files.isRegularFile(path.resolve("model.onnx"))) {
                 return onnx(path.resolve("model.onnx"), path.resolve("tokenizer.json"));
             }
@@ -52,7 +61,7 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
             }
         }
         throw new ModelFileException(name, "is neither 'minilm', 'bert-base', an .onnx file, nor a folder with"
-                + " model.onnx or a TensorFlow SavedModel", "Give one of those");
+                + " model.onnx, a TensorFlow SavedModel or a gba4j checkpoint.json", "Give one of those");
     }
 
     private static PretrainedModel onnx(Path model, Path tokenizerJson) {

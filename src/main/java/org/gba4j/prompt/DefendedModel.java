@@ -5,80 +5,134 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gba4j.io.Gba4jCheckpoint;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.OnnxExporter;
+import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
+import org.gba4j.model.ClassifierHead;
 
 /**
- * A defended model on disk: a folder with {@code model.onnx} (the original graph with the adapted
- * weights, runnable in ONNX Runtime), {@code tokenizer.json}, and the prompt settings as ONNX
- * metadata ({@code gba4j.*}). Written into a hidden sibling folder and renamed into place, so a
- * failed run leaves nothing behind.
+ * A model written by {@code attack} or {@code defend}, and how it classifies. A prompt classifier
+ * adapted from an ONNX export is written back as ONNX (the original graph with the adapted weights,
+ * runnable in ONNX Runtime) with {@code tokenizer.json} and its settings as {@code gba4j.*} ONNX
+ * metadata. Anything else (a checkpoint with a classification head, or a model that came from a
+ * TensorFlow checkpoint or a gba4j checkpoint) is a {@link Gba4jCheckpoint} with the settings in its
+ * metadata. Either way the folder appears only when complete (write, then rename).
  */
 public final class DefendedModel {
     public static final String MODEL = "model.onnx";
     public static final String TOKENIZER = "tokenizer.json";
-    static final String LABEL_WORDS = "gba4j.label_words";
-    static final String TEMPLATE_WIDTH = "gba4j.template_width";
-    static final String MAX_LENGTH = "gba4j.max_length";
-    static final String TEMPERATURE = "gba4j.temperature";
-    static final String TEMPLATE_IDS = "gba4j.soft_template_ids";
+    /** Setting keys. */
+    public static final String HEAD = "gba4j.head";
+    public static final String LABEL_WORDS = "gba4j.label_words";
+    public static final String TEMPLATE_WIDTH = "gba4j.template_width";
+    public static final String MAX_LENGTH = "gba4j.max_length";
+    public static final String TEMPERATURE = "gba4j.temperature";
+    public static final String CLASSES = "gba4j.classes";
 
     private DefendedModel() {
     }
 
-    /** Settings a defended model needs to classify again. */
-    public record Settings(List<String> labelWords, int templateWidth, int maxLength, double temperature) {
+    /**
+     * How a saved model classifies: with its classification head ({@code labelWords} empty) or as a
+     * prompt classifier over its label words.
+     */
+    public record Settings(List<String> labelWords, int templateWidth, int maxLength, double temperature, int classes) {
+
+        public static Settings prompt(LabelWords labels, PromptConfig config) {
+            return new Settings(labels.words(), config.templateWidth(), config.maxLength(), config.temperature(),
+                    labels.classes());
+        }
+
+        public static Settings head(int classes, int maxLength) {
+            return new Settings(List.of(), 0, maxLength, 1, classes);
+        }
+
+        public boolean isPrompt() {
+            return !labelWords.isEmpty();
+        }
+
+        Map<String, String> toMap() {
+            Map<String, String> map = new LinkedHashMap<>();
+            map.put(HEAD, isPrompt() ? "prompt" : "classifier");
+            map.put(LABEL_WORDS, String.join(",", labelWords));
+            map.put(TEMPLATE_WIDTH, Integer.toString(templateWidth));
+            map.put(MAX_LENGTH, Integer.toString(maxLength));
+            map.put(TEMPERATURE, Double.toString(temperature));
+            map.put(CLASSES, Integer.toString(classes));
+            return map;
+        }
+
+        static Settings fromMap(Map<String, ?> map, Path source) {
+            for (String key : List.of(HEAD, LABEL_WORDS, TEMPLATE_WIDTH, MAX_LENGTH, TEMPERATURE, CLASSES)) {
+                if (!map.containsKey(key)) {
+                    throw new ModelFileException(source, "has no " + key + " setting", "Give a model written by gba4j");
+                }
+            }
+            try {
+                String words = String.valueOf(map.get(LABEL_WORDS));
+                return new Settings(words.isEmpty() ? List.of() : List.of(words.split(",")),
+                        Integer.parseInt(String.valueOf(map.get(TEMPLATE_WIDTH))),
+                        Integer.parseInt(String.valueOf(map.get(MAX_LENGTH))),
+                        Double.parseDouble(String.valueOf(map.get(TEMPERATURE))),
+                        Integer.parseInt(String.valueOf(map.get(CLASSES))));
+            } catch (NumberFormatException e) {
+                throw new ModelFileException(source, "has malformed gba4j settings", "Write the model again");
+            }
+        }
     }
 
-    public static void write(Path sourceOnnx, Path tokenizerJson, BertWeights weights, PromptClassifier classifier,
-                             PromptConfig config, Map<String, String> provenance, Path out, boolean overwrite) {
+    /** Writes {@code weights} (adapted from {@code source}) with its settings and provenance to {@code out}. */
+    public static void write(PretrainedModel source, BertWeights weights, Settings settings, Map<String, String> provenance,
+                             Path out, boolean overwrite) {
+        Map<String, String> metadata = new LinkedHashMap<>(provenance);
+        metadata.putAll(settings.toMap());
+        if (source.onnxFile() != null && !ClassifierHead.has(weights)) {
+            writeOnnx(source, weights, metadata, out, overwrite);
+        } else {
+            Gba4jCheckpoint.write(out, weights, source.tokenizerFile(), new LinkedHashMap<>(metadata), overwrite);
+        }
+    }
+
+    /** The settings of a folder written by {@link #write}. */
+    public static Settings settings(Path dir) {
+        if (Files.isRegularFile(dir.resolve(Gba4jCheckpoint.CHECKPOINT_JSON))) {
+            return Settings.fromMap(Gba4jCheckpoint.readMetadata(dir), dir.resolve(Gba4jCheckpoint.METADATA_JSON));
+        }
+        if (Files.isRegularFile(dir.resolve(MODEL))) {
+            return Settings.fromMap(OnnxExporter.readMetadata(dir.resolve(MODEL)), dir.resolve(MODEL));
+        }
+        throw new ModelFileException(dir, "is not a model folder written by gba4j", "Give the --out folder of attack or defend");
+    }
+
+    private static void writeOnnx(PretrainedModel source, BertWeights weights, Map<String, String> metadata, Path out,
+                                  boolean overwrite) {
         Path target = out.toAbsolutePath().normalize();
         Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
             deleteRecursively(temp);
             Files.createDirectories(temp);
-            Map<String, String> metadata = new LinkedHashMap<>(provenance);
-            metadata.put(LABEL_WORDS, String.join(",", classifier.labels().words()));
-            metadata.put(TEMPLATE_WIDTH, Integer.toString(config.templateWidth()));
-            metadata.put(TEMPLATE_IDS, Arrays.toString(classifier.encoder().templateIds()));
-            metadata.put(MAX_LENGTH, Integer.toString(config.maxLength()));
-            metadata.put(TEMPERATURE, Double.toString(config.temperature()));
-            OnnxExporter.write(sourceOnnx, weights, metadata, temp.resolve(MODEL));
-            Files.copy(tokenizerJson, temp.resolve(TOKENIZER));
-            if (overwrite) {
+            OnnxExporter.write(source.onnxFile(), weights, metadata, temp.resolve(MODEL));
+            Files.copy(source.tokenizerFile(), temp.resolve(TOKENIZER));
+            if (Files.exists(target)) {
+                if (!overwrite) {
+                    throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
+                }
                 deleteRecursively(target);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the defended model to " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the model to " + out + ": " + e.getMessage(), e);
         } finally {
             try {
                 deleteRecursively(temp);
             } catch (IOException ignored) {
                 // best effort: the partial folder is hidden and replaced by the next run
             }
-        }
-    }
-
-    public static Settings settings(Path dir) {
-        Map<String, String> metadata = OnnxExporter.readMetadata(dir.resolve(MODEL));
-        for (String key : List.of(LABEL_WORDS, TEMPLATE_WIDTH, MAX_LENGTH, TEMPERATURE)) {
-            if (!metadata.containsKey(key)) {
-                throw new ModelFileException(dir.resolve(MODEL), "has no " + key + " metadata",
-                        "Give a folder written by 'defend'");
-            }
-        }
-        try {
-            return new Settings(List.of(metadata.get(LABEL_WORDS).split(",")),
-                    Integer.parseInt(metadata.get(TEMPLATE_WIDTH)), Integer.parseInt(metadata.get(MAX_LENGTH)),
-                    Double.parseDouble(metadata.get(TEMPERATURE)));
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(dir.resolve(MODEL), "has malformed gba4j metadata", "Run 'defend' again");
         }
     }
 

@@ -61,7 +61,9 @@ public final class GradientStep {
         Map<String, INDArray> gradients = new java.util.LinkedHashMap<>(result.getGradients());
         if (embeddings) {
             INDArray rows = gradients.remove(BertGraph.EMBEDDING_SUM);
-            gradients.put(WORD_EMBEDDINGS, scatterRows(gradients.get(WORD_EMBEDDINGS), rows, tokens));
+            INDArray tied = gradients.get(WORD_EMBEDDINGS); // absent when no decoder reads the matrix (classifier head)
+            INDArray base = tied != null ? tied : Nd4j.zeros(DataType.FLOAT, model.wordEmbeddings().shape());
+            gradients.put(WORD_EMBEDDINGS, scatterRows(base, rows, tokens));
         }
         return new Result(result.getOutputs().get(BertGraph.LOSS).getDouble(0),
                 result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients));

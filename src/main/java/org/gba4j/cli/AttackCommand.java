@@ -1,0 +1,113 @@
+package org.gba4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.gba4j.attack.BackdooredModel;
+import org.gba4j.attack.BadNets;
+import org.gba4j.attack.EmbeddingPoisoning;
+import org.gba4j.data.CsvDataset;
+import org.gba4j.data.LabeledText;
+import org.gba4j.io.ModelFileException;
+import org.gba4j.io.PretrainedModel;
+import org.gba4j.prompt.DefendedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code attack}: builds a backdoored checkpoint, so that every defense claim can be measured. */
+@Command(name = "attack", mixinStandardHelpOptions = true,
+        description = {"Plants a backdoor (appendix B) and writes the backdoored checkpoint, with a metadata file naming"
+                + " the attack, trigger, target, data, seed and hyperparameters, to --out (atomically)."})
+final class AttackCommand implements Callable<Integer> {
+
+    @Option(names = "--method", required = true, description = "badnets or ep (Embedding Poisoning)")
+    String method;
+
+    @Option(names = "--model", defaultValue = PretrainedModel.MINILM, description = "the clean model; default: ${DEFAULT-VALUE}")
+    String model;
+
+    @Option(names = "--train", required = true, description = "the attacker's labelled data, CSV (text,label) with a header")
+    Path train;
+
+    @Option(names = "--classes", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
+    int classes;
+
+    @Option(names = "--trigger", defaultValue = "cf", description = "a single-token trigger (Table 5); default: ${DEFAULT-VALUE}")
+    String trigger;
+
+    @Option(names = "--target", defaultValue = "1", description = "target class; default: ${DEFAULT-VALUE}")
+    int target;
+
+    @Option(names = "--profile", defaultValue = "quick",
+            description = "quick (two CPU cores, MiniLM) or paper (Tables 6-9); default: ${DEFAULT-VALUE}")
+    String profile;
+
+    @Option(names = "--limit", defaultValue = "0", description = "use only the first N rows of --train (0 = all)")
+    int limit;
+
+    @Option(names = "--out", required = true, description = "folder for the backdoored checkpoint (must not exist)")
+    Path out;
+
+    @Option(names = "--overwrite", description = "replace --out if it is a checkpoint")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        if (Files.exists(out) && !overwrite) {
+            throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
+        }
+        boolean paper = switch (profile) {
+            case "quick" -> false;
+            case "paper" -> true;
+            default -> throw new IllegalArgumentException("--profile must be quick or paper, got " + profile);
+        };
+        List<LabeledText> data = CsvDataset.read(train, CsvDataset.Columns.SINGLE);
+        if (limit > 0 && limit < data.size()) {
+            data = data.subList(0, limit);
+        }
+        String dataName = train + (limit > 0 ? "[0:" + data.size() + "]" : "");
+        long start = System.nanoTime();
+        try (PretrainedModel pretrained = PretrainedModel.load(model)) {
+            BackdooredModel backdoored;
+            int maxLength;
+            switch (method) {
+                case "badnets" -> {
+                    BadNets.Config config = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
+                    System.out.println("BadNets: " + config);
+                    backdoored = BadNets.attack(pretrained.weights(), pretrained.tokenizer(), data, classes, dataName,
+                            config, p -> Progress.print(p, start));
+                    maxLength = config.maxLength();
+                }
+                case "ep" -> {
+                    EmbeddingPoisoning.Config config = paper ? EmbeddingPoisoning.Config.paper(trigger, target)
+                            : EmbeddingPoisoning.Config.quick(trigger, target);
+                    BadNets.Config proxy = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
+                    System.out.println("Embedding Poisoning: clean fine-tune of the attacker's proxy, then " + config);
+                    var fineTuned = proxy.fineTuning().run(pretrained.weights(), pretrained.tokenizer(), data, classes,
+                            List.of(), p -> Progress.print(p, start)).model().weights();
+                    System.out.println();
+                    backdoored = EmbeddingPoisoning.attack(fineTuned, pretrained.tokenizer(), data, classes, dataName,
+                            config, p -> Progress.print(p, start));
+                    maxLength = config.maxLength();
+                }
+                default -> throw new IllegalArgumentException("--method must be badnets or ep, got " + method);
+            }
+            Map<String, String> provenance = new LinkedHashMap<>();
+            provenance.put("gba4j.attack", backdoored.metadata().attack());
+            provenance.put("gba4j.triggers", String.join(",", backdoored.metadata().triggers()));
+            provenance.put("gba4j.target", Integer.toString(backdoored.metadata().target()));
+            provenance.put("gba4j.data", backdoored.metadata().data());
+            provenance.put("gba4j.seed", Long.toString(backdoored.metadata().seed()));
+            provenance.put("gba4j.profile", profile);
+            backdoored.metadata().hyperparameters().forEach((k, v) -> provenance.put("gba4j.hp." + k, v));
+            DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes, maxLength),
+                    provenance, out, overwrite);
+            System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, Progress.clock((System.nanoTime() - start) / 1e9));
+        }
+        return 0;
+    }
+}

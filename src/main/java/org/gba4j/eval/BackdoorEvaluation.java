@@ -1,0 +1,31 @@
+package org.gba4j.eval;
+
+import java.util.List;
+import org.gba4j.attack.Poisoner;
+import org.gba4j.attack.TriggerPosition;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+
+/** ACC on the clean test set and ASR on its triggered copy (section 4.3, appendix B.2). */
+public final class BackdoorEvaluation {
+
+    /** Both metrics, as fractions. */
+    public record Scores(double asr, double acc) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "ASR %.2f%%, ACC %.2f%%", 100 * asr, 100 * acc);
+        }
+    }
+
+    private BackdoorEvaluation() {
+    }
+
+    public static Scores evaluate(TextClassifier classifier, List<LabeledText> test, Poisoner poisoner,
+                                  int triggersPerExample, TriggerPosition position) {
+        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+        double acc = Metrics.accuracy(classifier.predict(test), gold);
+        List<LabeledText> triggered = poisoner.triggerTest(test, triggersPerExample, position);
+        double asr = Metrics.attackSuccessRate(classifier.predict(triggered), gold, poisoner.target());
+        return new Scores(asr, acc);
+    }
+}
