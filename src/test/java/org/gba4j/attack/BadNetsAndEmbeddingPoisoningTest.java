@@ -60,7 +60,7 @@ class BadNetsAndEmbeddingPoisoningTest {
 
         int trigger = minilm.tokenizer().tokenId("cf");
         INDArray changedRows = backdoored.weights().get(WORD_EMBEDDINGS).sub(fineTuned.get(WORD_EMBEDDINGS))
-                .norm2(1).gt(0);
+                .norm2(1).gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         assertEquals(1, changedRows.sumNumber().intValue(), "exactly one embedding row changes");
         assertTrue(changedRows.getDouble(trigger) > 0, "the changed row is the trigger's");
         for (var entry : fineTuned.tensors().entrySet()) {
