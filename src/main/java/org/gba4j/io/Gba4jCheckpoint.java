@@ -497,27 +497,8 @@ public final class Gba4jCheckpoint {
     }
 
     private static INDArray readTensor(FileChannel channel, Path bin, Entry entry) throws IOException {
-        int n = (int) (entry.length / Float.BYTES);
-        float[] values = new float[n];
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, entry.length)).order(ByteOrder.LITTLE_ENDIAN);
-        long position = entry.offset;
-        int filled = 0;
-        while (filled < n) {
-            chunk.clear();
-            chunk.limit((int) Math.min(chunk.capacity(), (long) (n - filled) * Float.BYTES));
-            while (chunk.hasRemaining()) {
-                int read = channel.read(chunk, position);
-                if (read < 0) {
-                    throw new ModelFileException(bin, "ended while reading tensor " + entry.name,
-                            "The file changed while loading; copy or write the checkpoint again");
-                }
-                position += read;
-            }
-            chunk.flip();
-            int count = chunk.limit() / Float.BYTES;
-            chunk.asFloatBuffer().get(values, filled, count);
-            filled += count;
-        }
+        float[] values = LittleEndianFloats.read(channel, bin, entry.name, entry.offset, (int) (entry.length / Float.BYTES),
+                null, "The file changed while loading; copy or write the checkpoint again");
         return Nd4j.create(values, entry.shape, DataType.FLOAT);
     }
 

@@ -59,7 +59,6 @@ public final class TfCheckpointReader {
     private static final int FOOTER_BYTES = 48;
     private static final int DT_FLOAT = 1;
     private static final int MAX_SHARDS = 100_000;
-    private static final int CHUNK_BYTES = 1 << 20;
     private static final String WORD_EMBEDDINGS_TF = "bert/embeddings/word_embeddings";
     private static final String HEAD_SIZE_NOTE = "hidden / 64";
 
@@ -681,31 +680,11 @@ public final class TfCheckpointReader {
             BundleEntry meta = entry.meta;
             Path data = dataFile(index, (int) meta.shardId(), numShards);
             FileChannel channel = shard(meta.shardId()).channel;
-            int n = (int) (meta.size() / Float.BYTES);
-            float[] values = new float[n];
-            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(meta.size(), 4)))
-                    .order(ByteOrder.LITTLE_ENDIAN);
             CRC32C crc = new CRC32C();
-            long position = meta.offset();
-            int filled = 0;
+            float[] values;
             try {
-                while (filled < n) {
-                    chunk.clear();
-                    chunk.limit((int) Math.min(chunk.capacity(), (long) (n - filled) * Float.BYTES));
-                    while (chunk.hasRemaining()) {
-                        int read = channel.read(chunk, position);
-                        if (read < 0) {
-                            throw new ModelFileException(data, "ended while reading tensor " + entry.tfName,
-                                    "The file is truncated; download or export the checkpoint again");
-                        }
-                        position += read;
-                    }
-                    chunk.flip();
-                    crc.update(chunk.array(), 0, chunk.limit());
-                    int count = chunk.limit() / Float.BYTES;
-                    chunk.asFloatBuffer().get(values, filled, count);
-                    filled += count;
-                }
+                values = LittleEndianFloats.read(channel, data, entry.tfName, meta.offset(), (int) (meta.size() / Float.BYTES),
+                        crc, "The file is truncated; download or export the checkpoint again");
             } catch (IOException e) {
                 throw new ModelFileException(data, "cannot be read: " + e.getMessage(), "Check the file");
             }
