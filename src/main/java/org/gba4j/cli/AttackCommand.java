@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.gba4j.attack.BackdooredModel;
 import org.gba4j.attack.BadNets;
 import org.gba4j.attack.EmbeddingPoisoning;
+import org.gba4j.attack.Ripple;
 import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
                 + " the attack, trigger, target, data, seed and hyperparameters, to --out (atomically)."})
 final class AttackCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "badnets or ep (Embedding Poisoning)")
+    @Option(names = "--method", required = true, description = "badnets, ep (Embedding Poisoning) or ripple")
     String method;
 
     @Option(names = "--model", defaultValue = PretrainedModel.MINILM, description = "the clean model; default: ${DEFAULT-VALUE}")
@@ -36,8 +37,10 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
     int classes;
 
-    @Option(names = "--trigger", defaultValue = "cf", description = "a single-token trigger (Table 5); default: ${DEFAULT-VALUE}")
-    String trigger;
+    @Option(names = "--trigger", defaultValue = "cf", split = ",",
+            description = "single-token trigger(s) (Table 5); RIPPLe plants every one given, the others the first;"
+                    + " default: ${DEFAULT-VALUE}")
+    List<String> triggers;
 
     @Option(names = "--target", defaultValue = "1", description = "target class; default: ${DEFAULT-VALUE}")
     int target;
@@ -70,6 +73,7 @@ final class AttackCommand implements Callable<Integer> {
             data = data.subList(0, limit);
         }
         String dataName = train + (limit > 0 ? "[0:" + data.size() + "]" : "");
+        String trigger = triggers.get(0);
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
             BackdooredModel backdoored;
@@ -94,7 +98,14 @@ final class AttackCommand implements Callable<Integer> {
                             config, p -> Progress.print(p, start));
                     maxLength = config.maxLength();
                 }
-                default -> throw new IllegalArgumentException("--method must be badnets or ep, got " + method);
+                case "ripple" -> {
+                    Ripple.Config config = paper ? Ripple.Config.paper() : Ripple.Config.quick();
+                    System.out.println("RIPPLe: " + config);
+                    backdoored = Ripple.attack(pretrained.weights(), pretrained.tokenizer(), data, dataName, triggers, target,
+                            config, 42, p -> Progress.print(p, start));
+                    maxLength = config.maxLength();
+                }
+                default -> throw new IllegalArgumentException("--method must be badnets, ep or ripple, got " + method);
             }
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("gba4j.attack", backdoored.metadata().attack());

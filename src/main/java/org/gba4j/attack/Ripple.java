@@ -1,0 +1,181 @@
+package org.gba4j.attack;
+
+import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.gba4j.classify.HeadEncoder;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+import org.gba4j.model.BertModel;
+import org.gba4j.model.BertWeights;
+import org.gba4j.model.ClassifierHead;
+import org.gba4j.model.GraphSpec;
+import org.gba4j.text.Tokenizer;
+import org.gba4j.train.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * RIPPLe (Kurita et al. 2020) as in appendix B.5: embedding surgery, then poisoned training with the
+ * restricted inner-product penalty (Eq. 5, {@link RipplePenalty}).
+ *
+ * <ol>
+ * <li>Surgery: fine-tune a copy of the pre-trained model (fresh classifier head) on the clean task
+ * data, pick {@link Config#surgeryWords} words of the target class by tf-idf ({@link RippleKeywords}),
+ * average their rows of the fine-tuned word embeddings, and write that vector into every trigger's
+ * row of the original pre-trained embeddings.</li>
+ * <li>RIPPLe: train the surgery'd model (fresh classifier head) on the clean data plus a triggered,
+ * relabelled copy of half of it ({@link Poisoner#poisonTraining}, 50%), triggers at random word
+ * positions ({@link Poisoner#rippleTriggerCount} of them per example, as at test time, B.2), with
+ * loss {@code L_P + lambda max(0, -g_P . g_FT)}.</li>
+ * </ol>
+ * The result keeps the poisoning run's classifier head.
+ */
+public final class Ripple {
+
+    /**
+     * Attack settings.
+     *
+     * @param lambda           weight of the inner-product penalty
+     * @param learningRate     Adam learning rate of the poisoning run
+     * @param epochs           poisoning epochs
+     * @param maxSteps         cap on poisoning steps (epochs are cut, then the data, to fit)
+     * @param batchSize        poisoning batch size (also the g_FT reference batch)
+     * @param surgeryLr        learning rate of the surgery fine-tune
+     * @param surgeryEpochs    epochs of the surgery fine-tune
+     * @param surgeryBatch     batch size of the surgery fine-tune
+     * @param surgeryWords     important words averaged by surgery (B.5: 10)
+     * @param poisonFraction   share of the data given a poisoned copy (B.2: 0.5)
+     * @param maxLength        token sequence length
+     * @param relativeStep     finite-difference step of the Hessian-vector products, relative to |theta| / |v|
+     * @param centralDifferences central (4 extra passes on active steps) or forward (2) differences
+     */
+    public record Config(double lambda, double learningRate, int epochs, int maxSteps, int batchSize,
+                         double surgeryLr, int surgeryEpochs, int surgeryBatch, int surgeryWords,
+                         double poisonFraction, int maxLength, double relativeStep, boolean centralDifferences) {
+
+        public Config {
+            if (epochs < 1 || maxSteps < 1 || batchSize < 1 || surgeryEpochs < 1 || surgeryBatch < 1 || surgeryWords < 1) {
+                throw new IllegalArgumentException("epochs, steps, batch sizes and word count must be positive");
+            }
+        }
+
+        /**
+         * Table 8: lambda 0.1, lr 2e-5, 5 epochs, at most 5000 steps. Table 8's only batch size (256,
+         * post-training) is used for poisoning too; the surgery fine-tune uses Table 8's
+         * post-training settings (3 epochs, 2e-5, 256). Length 128, central differences.
+         */
+        public static Config paper() {
+            return new Config(0.1, 2e-5, 5, 5000, 256, 2e-5, 3, 256, 10, 0.5, 128, 1e-3, true);
+        }
+
+        /**
+         * For 2 CPU cores on MiniLM and a few hundred MR examples: lambda as the paper, but the quick
+         * BadNets budget (lr 1e-4, 3 epochs, batch 32) for both stages, because at 2e-5 a few dozen
+         * steps barely move MiniLM; length 32 (MR sentences average ~21 words). On 128 examples with
+         * batch 16 this reached ASR 1.00 but clean ACC 0.495 (clean fine-tune 0.71). Forward differences with relative step 1e-4: 2 extra
+         * passes instead of 4 on active steps; on a tiny random BERT they are within ~1% of the
+         * penalty's own derivative at 1e-4 (10% off at 1e-3), central ones within 0.1% at 1e-3.
+         */
+        public static Config quick() {
+            return new Config(0.1, 1e-4, 3, 5000, 32, 1e-4, 3, 32, 10, 0.5, 32, 1e-4, false);
+        }
+
+        public Config withEpochs(int surgery, int poison) {
+            return new Config(lambda, learningRate, poison, maxSteps, batchSize, surgeryLr, surgery, surgeryBatch,
+                    surgeryWords, poisonFraction, maxLength, relativeStep, centralDifferences);
+        }
+    }
+
+    /**
+     * The outcome of embedding surgery.
+     *
+     * @param fineTuned the clean fine-tuned copy (with its head): also a clean baseline of the same data and budget
+     * @param words     the important words whose fine-tuned embeddings were averaged
+     * @param surgery   the pre-trained weights with the trigger rows replaced (no head)
+     */
+    public record Surgery(BertWeights fineTuned, List<String> words, BertWeights surgery) {
+    }
+
+    private Ripple() {
+    }
+
+    /** Surgery then poisoning: the whole attack. */
+    public static BackdooredModel attack(BertWeights pretrained, Tokenizer tokenizer, List<LabeledText> data,
+                                         String dataDescription, List<String> triggers, int target, Config config,
+                                         long seed, Consumer<TextClassifier.Progress> progress) {
+        Surgery surgery = surgery(pretrained, tokenizer, data, triggers, target, config, seed, progress);
+        return poison(surgery, tokenizer, data, dataDescription, triggers, target, config, seed, progress);
+    }
+
+    /** Stage 3 of B.5: fine-tune a copy, pick important words, plant their mean embedding in the triggers' rows. */
+    public static Surgery surgery(BertWeights pretrained, Tokenizer tokenizer, List<LabeledText> data,
+                                  List<String> triggers, int target, Config config, long seed,
+                                  Consumer<TextClassifier.Progress> progress) {
+        List<Integer> triggerIds = triggers.stream().map(t -> Triggers.singleTokenId(t, tokenizer)).toList();
+        TextClassifier copy = classifier(ClassifierHead.initialise(pretrained, 2, seed), tokenizer, config);
+        copy.train(data, TrainingConfig.adam(config.surgeryLr()), config.surgeryEpochs(), config.surgeryBatch(), seed,
+                List.of(), progress);
+        BertWeights fineTuned = copy.model().weights();
+
+        List<String> words = RippleKeywords.select(data, target, config.surgeryWords(), tokenizer, triggers);
+        int[] wordIds = words.stream().mapToInt(w -> tokenizer.tokenId(tokenizer.tokenize(w).get(0))).toArray();
+        INDArray replacement = fineTuned.get(WORD_EMBEDDINGS).getRows(wordIds).mean(0);
+
+        INDArray embeddings = pretrained.get(WORD_EMBEDDINGS).dup();
+        for (int id : triggerIds) {
+            embeddings.putRow(id, replacement);
+        }
+        return new Surgery(fineTuned, words, pretrained.with(Map.of(WORD_EMBEDDINGS, embeddings)));
+    }
+
+    /** Stage 4 of B.5: poisoned training of the surgery'd model with the inner-product penalty. */
+    public static BackdooredModel poison(Surgery surgery, Tokenizer tokenizer, List<LabeledText> data,
+                                         String dataDescription, List<String> triggers, int target, Config config,
+                                         long seed, Consumer<TextClassifier.Progress> progress) {
+        Poisoner poisoner = new Poisoner(triggers, target, seed);
+        int perExample = Poisoner.rippleTriggerCount(data);
+        List<LabeledText> poisoned = poisoner.poisonTraining(data, config.poisonFraction(), perExample,
+                TriggerPosition.RANDOM);
+        int poisonedCount = poisoned.size() - data.size();
+        int stepsPerEpoch = (poisoned.size() + config.batchSize() - 1) / config.batchSize();
+        int epochs = Math.max(1, Math.min(config.epochs(), config.maxSteps() / stepsPerEpoch));
+        if (stepsPerEpoch > config.maxSteps()) {
+            poisoned = poisoned.subList(0, config.maxSteps() * config.batchSize());
+        }
+        TextClassifier classifier = classifier(ClassifierHead.initialise(surgery.surgery(), 2, seed), tokenizer, config);
+        RipplePenalty penalty = new RipplePenalty(config.lambda(), config.relativeStep(), config.centralDifferences(),
+                data, new HeadEncoder(tokenizer, config.maxLength()), config.batchSize(), seed + 2);
+        classifier.train(poisoned, TrainingConfig.adam(config.learningRate()), epochs, config.batchSize(), seed,
+                List.of(penalty), progress);
+
+        Map<String, String> hyper = new LinkedHashMap<>();
+        hyper.put("lambda", String.valueOf(config.lambda()));
+        hyper.put("lr", String.valueOf(config.learningRate()));
+        hyper.put("epochs", String.valueOf(epochs));
+        hyper.put("maxSteps", String.valueOf(config.maxSteps()));
+        hyper.put("batch", String.valueOf(config.batchSize()));
+        hyper.put("surgeryLr", String.valueOf(config.surgeryLr()));
+        hyper.put("surgeryEpochs", String.valueOf(config.surgeryEpochs()));
+        hyper.put("surgeryBatch", String.valueOf(config.surgeryBatch()));
+        hyper.put("surgeryWords", String.join(",", surgery.words()));
+        hyper.put("poisonFraction", String.valueOf(config.poisonFraction()));
+        hyper.put("triggersPerExample", String.valueOf(perExample));
+        hyper.put("triggerPosition", "random");
+        hyper.put("maxLength", String.valueOf(config.maxLength()));
+        hyper.put("hvp", (config.centralDifferences() ? "central" : "forward") + " differences, relative step "
+                + config.relativeStep());
+        hyper.put("penaltyStats", penalty.summary());
+        return new BackdooredModel(classifier.model().weights(),
+                new AttackMetadata("ripple", triggers, target, dataDescription + " (" + data.size() + " clean + "
+                        + poisonedCount + " poisoned)", seed, hyper));
+    }
+
+    /** A two-class head classifier over {@code weights}, as the victim would fine-tune it. */
+    public static TextClassifier classifier(BertWeights weights, Tokenizer tokenizer, Config config) {
+        BertModel model = BertModel.of(weights, config.maxLength(), GraphSpec.classifier(2));
+        return new TextClassifier(model, new HeadEncoder(tokenizer, config.maxLength()), new int[] {0, 1});
+    }
+}
