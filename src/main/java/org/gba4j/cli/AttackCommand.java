@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import org.gba4j.attack.BackdooredModel;
 import org.gba4j.attack.BadNets;
 import org.gba4j.attack.EmbeddingPoisoning;
+import org.gba4j.attack.NeuBA;
 import org.gba4j.attack.Ripple;
+import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
                 + " the attack, trigger, target, data, seed and hyperparameters, to --out (atomically)."})
 final class AttackCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "badnets, ep (Embedding Poisoning) or ripple")
+    @Option(names = "--method", required = true, description = "badnets, ep (Embedding Poisoning), ripple, or neuba"
+            + " (data-free: pre-trains on --corpus; the victim then fine-tunes with defend --method clean-ft)")
     String method;
 
     @Option(names = "--model", defaultValue = PretrainedModel.MINILM, description = "the clean model; default: ${DEFAULT-VALUE}")
@@ -33,6 +36,10 @@ final class AttackCommand implements Callable<Integer> {
 
     @Option(names = "--train", required = true, description = "the attacker's labelled data, CSV (text,label) with a header")
     Path train;
+
+    @Option(names = "--corpus", defaultValue = "austen",
+            description = "NeuBA's unlabelled corpus in datasets/corpus (austen, wikitext2-valid, wikitext2-test); default: ${DEFAULT-VALUE}")
+    String corpus;
 
     @Option(names = "--classes", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
     int classes;
@@ -105,7 +112,17 @@ final class AttackCommand implements Callable<Integer> {
                             config, 42, p -> Progress.print(p, start));
                     maxLength = config.maxLength();
                 }
-                default -> throw new IllegalArgumentException("--method must be badnets, ep or ripple, got " + method);
+                case "neuba" -> {
+                    NeuBA.Config config = paper ? NeuBA.Config.paper() : NeuBA.Config.quick();
+                    List<String> sentences = CorpusSentences.load(corpus, 6, 30, paper ? Integer.MAX_VALUE : 4000);
+                    System.out.println("NeuBA (data-free: " + sentences.size() + " " + corpus + " sentences, --train unused): "
+                            + config);
+                    backdoored = NeuBA.attack(pretrained.weights(), pretrained.tokenizer(), triggers, sentences,
+                            "corpus/" + corpus, config, 42, p -> System.out.printf("\rstep %d/%d loss %.4f  %.1f s/step   ",
+                                    p.step(), p.steps(), p.loss(), p.secondsPerStep()));
+                    maxLength = config.maxLength();
+                }
+                default -> throw new IllegalArgumentException("--method must be badnets, ep, ripple or neuba, got " + method);
             }
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("gba4j.attack", backdoored.metadata().attack());

@@ -93,6 +93,10 @@ final class EvaluateCommand implements Callable<Integer> {
     /** The saved model's own way of classifying: its prompt and label words, or its classification head. */
     static TextClassifier classifier(PretrainedModel pretrained, DefendedModel.Settings settings) {
         if (!settings.isPrompt()) {
+            if (!org.gba4j.model.ClassifierHead.has(pretrained.weights())) {
+                throw new IllegalArgumentException("this model has no classification head (e.g. a NeuBA encoder):"
+                        + " fine-tune it first, e.g. defend --method clean-ft");
+            }
             return new FineTuning(1e-5, 1, 32, settings.maxLength(), 0).classifier(pretrained.weights(),
                     pretrained.tokenizer(), settings.classes());
         }
