@@ -34,7 +34,7 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = PretrainedModel.MINILM, description = "the clean model; default: ${DEFAULT-VALUE}")
     String model;
 
-    @Option(names = "--train", required = true, description = "the attacker's labelled data, CSV (text,label) with a header")
+    @Option(names = "--train", description = "the attacker's labelled data, CSV (text,label) with a header (all but neuba)")
     Path train;
 
     @Option(names = "--corpus", defaultValue = "austen",
@@ -75,7 +75,10 @@ final class AttackCommand implements Callable<Integer> {
             case "paper" -> true;
             default -> throw new IllegalArgumentException("--profile must be quick or paper, got " + profile);
         };
-        List<LabeledText> data = CsvDataset.read(train, CsvDataset.Columns.SINGLE);
+        if (train == null && !method.equals("neuba")) {
+            throw new IllegalArgumentException("--method " + method + " needs --train");
+        }
+        List<LabeledText> data = train == null ? List.of() : CsvDataset.read(train, CsvDataset.Columns.SINGLE);
         if (limit > 0 && limit < data.size()) {
             data = data.subList(0, limit);
         }
@@ -115,7 +118,7 @@ final class AttackCommand implements Callable<Integer> {
                 case "neuba" -> {
                     NeuBA.Config config = paper ? NeuBA.Config.paper() : NeuBA.Config.quick();
                     List<String> sentences = CorpusSentences.load(corpus, 6, 30, paper ? Integer.MAX_VALUE : 4000);
-                    System.out.println("NeuBA (data-free: " + sentences.size() + " " + corpus + " sentences, --train unused): "
+                    System.out.println("NeuBA (data-free: " + sentences.size() + " " + corpus + " sentences): "
                             + config);
                     backdoored = NeuBA.attack(pretrained.weights(), pretrained.tokenizer(), triggers, sentences,
                             "corpus/" + corpus, config, 42, p -> System.out.printf("\rstep %d/%d loss %.4f  %.1f s/step   ",
