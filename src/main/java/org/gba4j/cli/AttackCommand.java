@@ -13,12 +13,12 @@ import org.gba4j.attack.EmbeddingPoisoning;
 import org.gba4j.attack.NeuBA;
 import org.gba4j.attack.Ripple;
 import org.gba4j.data.CorpusSentences;
-import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code attack}: builds a backdoored checkpoint, so that every defense claim can be measured. */
@@ -56,8 +56,8 @@ final class AttackCommand implements Callable<Integer> {
             description = "quick (two CPU cores, MiniLM) or paper (Tables 6-9); default: ${DEFAULT-VALUE}")
     String profile;
 
-    @Option(names = "--limit", defaultValue = "0", description = "use only the first N rows of --train (0 = all)")
-    int limit;
+    @Mixin
+    CsvOptions csv;
 
     @Option(names = "--out", required = true, description = "folder for the backdoored checkpoint (must not exist)")
     Path out;
@@ -78,11 +78,8 @@ final class AttackCommand implements Callable<Integer> {
         if (train == null && !method.equals("neuba")) {
             throw new IllegalArgumentException("--method " + method + " needs --train");
         }
-        List<LabeledText> data = train == null ? List.of() : CsvDataset.read(train, CsvDataset.Columns.SINGLE);
-        if (limit > 0 && limit < data.size()) {
-            data = data.subList(0, limit);
-        }
-        String dataName = train + (limit > 0 ? "[0:" + data.size() + "]" : "");
+        List<LabeledText> data = train == null ? List.of() : csv.read(train);
+        String dataName = train + (csv.limit > 0 ? "[0:" + data.size() + "]" : "");
         String trigger = triggers.get(0);
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
-import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
@@ -20,6 +19,7 @@ import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code defend}: adapt a downloaded model on the user's clean data with GBA (or PT / PT+soft). */
@@ -40,14 +40,8 @@ final class DefendCommand implements Callable<Integer> {
             description = "one single-token word per class, in label order (Table 1: e.g. terrible,good)")
     List<String> labelWords;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "default: ${DEFAULT-VALUE}")
-    String textColumn;
-
-    @Option(names = "--second-column", description = "second text of sentence pairs")
-    String secondColumn;
-
-    @Option(names = "--label-column", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
-    String labelColumn;
+    @Mixin
+    CsvOptions csv;
 
     @Option(names = "--method", defaultValue = "gba", description = "gba, pt-soft, pt (Table 12), clean-ft, nad or nad-c"
             + " (section 4.2); default: ${DEFAULT-VALUE}")
@@ -80,9 +74,6 @@ final class DefendCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "64", description = "tokens per prompt, template included; default: ${DEFAULT-VALUE}")
     int maxLength;
 
-    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training rows (0 = all)")
-    int limit;
-
     @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -109,10 +100,7 @@ final class DefendCommand implements Callable<Integer> {
         if (Files.exists(out) && !overwrite) {
             throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
         }
-        List<LabeledText> data = CsvDataset.read(train, new CsvDataset.Columns(textColumn, secondColumn, labelColumn));
-        if (limit > 0 && limit < data.size()) {
-            data = data.subList(0, limit);
-        }
+        List<LabeledText> data = csv.read(train);
         Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
                 train.toString(), "gba4j.train_rows", Integer.toString(data.size()));
         long start = System.nanoTime();

@@ -9,7 +9,6 @@ import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
-import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
@@ -20,6 +19,7 @@ import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code evaluate}: ACC on clean test data and, with a trigger, ASR (section 4.3). */
@@ -35,23 +35,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, description = "labelled test data, CSV with a header row")
     Path test;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "default: ${DEFAULT-VALUE}")
-    String textColumn;
-
-    @Option(names = "--second-column", description = "second text of sentence pairs")
-    String secondColumn;
-
-    @Option(names = "--label-column", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
-    String labelColumn;
+    @Mixin
+    CsvOptions csv;
 
     @Option(names = "--trigger", description = "trigger word inserted into each text for the ASR, e.g. cf")
     String trigger;
 
     @Option(names = "--target", defaultValue = "1", description = "the attacker's target class; default: ${DEFAULT-VALUE}")
     int target;
-
-    @Option(names = "--limit", defaultValue = "0", description = "use only the first N test rows (0 = all)")
-    int limit;
 
     @Option(names = "--position", defaultValue = "start",
             description = "where the trigger goes: start (BadNets, NeuBA) or random (Embedding Poisoning); default: ${DEFAULT-VALUE}")
@@ -64,10 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DefendedModel.Settings settings = DefendedModel.settings(model);
-        List<LabeledText> data = CsvDataset.read(test, new CsvDataset.Columns(textColumn, secondColumn, labelColumn));
-        if (limit > 0 && limit < data.size()) {
-            data = data.subList(0, limit);
-        }
+        List<LabeledText> data = csv.read(test);
         TriggerPosition where = switch (position) {
             case "start" -> TriggerPosition.START;
             case "random" -> TriggerPosition.RANDOM;
