@@ -3,7 +3,6 @@ package org.gba4j.io;
 import static org.gba4j.model.WeightNames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
@@ -84,8 +83,8 @@ class OnnxExporterTest {
         }
         TokenBatch batch = TokenBatch.padded(rows, seqLen, miniLm.tokenizer().padId());
         INDArray ours = BertModel.of(perturbed, seqLen).lastHiddenState(batch);
-        float[][][] exportedOut = onnxRuntime(exported, batch);
-        float[][][] originalOut = onnxRuntime(original, batch);
+        float[][][] exportedOut = org.gba4j.model.OnnxRuntimeReference.lastHiddenState(exported, batch);
+        float[][][] originalOut = org.gba4j.model.OnnxRuntimeReference.lastHiddenState(original, batch);
 
         double worst = 0;
         double moved = 0;
@@ -235,27 +234,6 @@ class OnnxExporterTest {
     private static List<String> names(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static float[][][] onnxRuntime(Path model, TokenBatch batch) throws Exception {
-        long[][] ids = new long[batch.batchSize()][batch.seqLen()];
-        long[][] mask = new long[batch.batchSize()][batch.seqLen()];
-        long[][] types = new long[batch.batchSize()][batch.seqLen()];
-        for (int b = 0; b < batch.batchSize(); b++) {
-            for (int t = 0; t < batch.seqLen(); t++) {
-                ids[b][t] = batch.ids()[b][t];
-                mask[b][t] = t < batch.lengths()[b] ? 1 : 0;
-            }
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
-             OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
-             OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
-             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
-             OrtSession.Result result = session.run(
-                     Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT))) {
-            return (float[][][]) result.get(0).getValue();
         }
     }
 }

@@ -2,10 +2,6 @@ package org.gba4j.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import java.util.Map;
 import org.gba4j.io.PretrainedModel;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,7 +31,7 @@ class MiniLmParityTest {
             }
             TokenBatch batch = TokenBatch.padded(rows, seqLen, pretrained.tokenizer().padId());
             INDArray ours = BertModel.of(pretrained.weights(), seqLen).lastHiddenState(batch);
-            float[][][] reference = onnxRuntime(batch);
+            float[][][] reference = OnnxRuntimeReference.lastHiddenState(new org.gba4j.text.MiniLmArtifact().onnxModel(), batch);
 
             double worst = 0;
             for (int b = 0; b < rows.length; b++) {
@@ -47,28 +43,6 @@ class MiniLmParityTest {
             }
             assertTrue(worst < 1e-4, "max |SameDiff - ONNX Runtime| = " + worst);
             assertNotEquals(batch.lengths()[0], batch.lengths()[3], "the batch must mix lengths");
-        }
-    }
-
-    private static float[][][] onnxRuntime(TokenBatch batch) throws Exception {
-        long[][] ids = new long[batch.batchSize()][batch.seqLen()];
-        long[][] mask = new long[batch.batchSize()][batch.seqLen()];
-        long[][] types = new long[batch.batchSize()][batch.seqLen()];
-        for (int b = 0; b < batch.batchSize(); b++) {
-            for (int t = 0; t < batch.seqLen(); t++) {
-                ids[b][t] = batch.ids()[b][t];
-                mask[b][t] = t < batch.lengths()[b] ? 1 : 0;
-            }
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        String model = new org.gba4j.text.MiniLmArtifact().onnxModel().toString();
-        try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
-             OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
-             OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
-             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
-             OrtSession.Result result = session.run(
-                     Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT))) {
-            return (float[][][]) result.get(0).getValue();
         }
     }
 }

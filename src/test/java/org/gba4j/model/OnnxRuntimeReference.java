@@ -1,0 +1,36 @@
+package org.gba4j.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** ONNX Runtime running a BERT ONNX export: the independent reference for the SameDiff encoder. */
+public final class OnnxRuntimeReference {
+    private OnnxRuntimeReference() {
+    }
+
+    /** The export's first output (the last hidden state) for a padded batch, {@code [B][T][d]}. */
+    public static float[][][] lastHiddenState(Path model, TokenBatch batch) throws Exception {
+        long[][] ids = new long[batch.batchSize()][batch.seqLen()];
+        long[][] mask = new long[batch.batchSize()][batch.seqLen()];
+        long[][] types = new long[batch.batchSize()][batch.seqLen()];
+        for (int b = 0; b < batch.batchSize(); b++) {
+            for (int t = 0; t < batch.seqLen(); t++) {
+                ids[b][t] = batch.ids()[b][t];
+                mask[b][t] = t < batch.lengths()[b] ? 1 : 0;
+                types[b][t] = batch.typeIds()[b][t];
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
+             OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
+             OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
+             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
+             OrtSession.Result result = session.run(
+                     Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT))) {
+            return (float[][][]) result.get(0).getValue();
+        }
+    }
+}
