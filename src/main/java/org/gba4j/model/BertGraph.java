@@ -178,7 +178,7 @@ public final class BertGraph {
                 sd.reshape(hidden(i + 1), h, -1, t, d);
             }
             SDVariable selected = sd.getVariable(hidden(c.layers())).mul(sd.expandDims(selector, 2)).sum(SELECTED, 1);
-            SDVariable logits = spec.head() == GraphSpec.Head.VOCABULARY ? logits(selected)
+            SDVariable logits = spec.head() == GraphSpec.Head.VOCABULARY ? vocabularyLogits(selected)
                     : sd.mmul(selected, v(CLASSIFIER_WEIGHT)).add(v(CLASSIFIER_BIAS));
             SDVariable loss = crossEntropy(logits.div(LOGITS, spec.temperature()), target);
             loss = loss.add(attentionMapDistillation());
@@ -249,7 +249,7 @@ public final class BertGraph {
          * masked-LM transform and output bias where it has them; the decoder is the word-embedding
          * matrix itself (tied), so a checkpoint without a head (MiniLM) scores {@code e_w . h} directly.
          */
-        private SDVariable logits(SDVariable selected) {
+        private SDVariable vocabularyLogits(SDVariable selected) {
             SDVariable h = selected;
             if (mlmHead) {
                 h = layerNorm(gelu(linear(selected, MLM_DENSE)), MLM_LN + WEIGHT, MLM_LN + BIAS);
