@@ -48,6 +48,13 @@ public final class Experiments {
                 cmd.getErr().println("error: " + cause.getMessage());
                 return 2;
             }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof OutOfMemoryError) {
+                    cmd.getErr().println("error: out of memory (" + t.getMessage() + "). Use a smaller --batch or"
+                            + " --seq-len, or raise the ceiling, e.g. java -Dorg.bytedeco.javacpp.maxphysicalbytes=20G -jar ...");
+                    return 3;
+                }
+            }
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
