@@ -48,19 +48,18 @@ public final class Experiments {
                 cmd.getErr().println("error: " + cause.getMessage());
                 return 2;
             }
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof OutOfMemoryError) {
-                    cmd.getErr().println("error: out of memory (" + t.getMessage() + "). Use a smaller --batch or"
-                            + " --seq-len, or raise the ceiling, e.g. java -Dorg.bytedeco.javacpp.maxphysicalbytes=20G -jar ...");
-                    return 3;
-                }
-            }
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }
             throw e;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            commandLine.getErr().println("error: out of memory (" + e.getMessage() + "). Use a smaller --batch or"
+                    + " --seq-len, or raise the ceiling, e.g. java -Dorg.bytedeco.javacpp.maxphysicalbytes=20G -jar ...");
+            return 3;
+        }
     }
 }
