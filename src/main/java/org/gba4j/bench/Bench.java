@@ -57,8 +57,8 @@ public final class Bench {
         double stepMs = median(timeSteps(name + " step", new Trainer(model, TrainingConfig.adam(1e-5), List.of()),
                 batch, config, progress));
         TimedListener broadcast = new TimedListener(new GradientBroadcast(0.5, 0));
-        BertModel gbaModel = BertModel.of(weights, config.seqLen());
-        double gbaStepMs = median(timeSteps(name + " GBA step", new Trainer(gbaModel, TrainingConfig.adam(1e-5),
+        // the same graph, a fresh optimiser: a second model would double the memory (bert-base: > 20 GB)
+        double gbaStepMs = median(timeSteps(name + " GBA step", new Trainer(model, TrainingConfig.adam(1e-5),
                 List.of(broadcast)), batch, config, progress));
         double broadcastMs = median(broadcast.millis.subList(config.warmup(), broadcast.millis.size()));
         return new BenchResult(name, config.batch(), config.seqLen(), median(forward), stepMs, gbaStepMs, broadcastMs,
