@@ -1,6 +1,5 @@
 package org.gba4j.train;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,27 +22,23 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public final class Trainer {
     private final BertModel model;
-    private final TrainingConfig config;
     private final List<TrainingListener> listeners;
-    private final List<String> trainable = new ArrayList<>();
     private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
     private int iteration;
 
     public Trainer(BertModel model, TrainingConfig config, List<TrainingListener> listeners) {
         this.model = model;
-        this.config = config;
         this.listeners = List.copyOf(listeners);
         IUpdater updater = config.updater();
         for (SDVariable variable : model.graph().sameDiff().variables()) {
             if (variable.getVariableType() == VariableType.VARIABLE && config.trainable().test(variable.name())) {
-                trainable.add(variable.name());
                 long n = variable.getArr().length();
                 long stateSize = updater.stateSize(n);
                 INDArray state = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
                 updaters.put(variable.name(), updater.instantiate(state, true));
             }
         }
-        if (trainable.isEmpty()) {
+        if (updaters.isEmpty()) {
             throw new IllegalArgumentException("no trainable weights selected");
         }
     }
@@ -58,13 +53,13 @@ public final class Trainer {
         for (TrainingListener listener : listeners) {
             listener.beforeStep(model, batch, extra);
         }
-        GradientStep.Result result = GradientStep.run(model, batch, trainable, extra);
+        GradientStep.Result result = GradientStep.run(model, batch, List.copyOf(updaters.keySet()), extra);
         StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
                 result.gradients());
         for (TrainingListener listener : listeners) {
             listener.beforeUpdate(context);
         }
-        for (String name : trainable) {
+        for (String name : updaters.keySet()) {
             INDArray gradient = result.gradients().get(name);
             if (gradient == null) {
                 continue; // not reached by this loss (e.g. token types never fed)
