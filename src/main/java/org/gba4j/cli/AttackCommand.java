@@ -70,6 +70,7 @@ final class AttackCommand implements Callable<Integer> {
         if (Files.exists(out) && !overwrite) {
             throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
         }
+        DefendedModel.checkTarget(out, overwrite);
         boolean paper = switch (profile) {
             case "quick" -> false;
             case "paper" -> true;

@@ -100,6 +100,7 @@ final class DefendCommand implements Callable<Integer> {
         if (Files.exists(out) && !overwrite) {
             throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
         }
+        DefendedModel.checkTarget(out, overwrite);
         List<LabeledText> data = csv.read(train);
         Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
                 train.toString(), "gba4j.train_rows", Integer.toString(data.size()));

@@ -3,12 +3,9 @@ package org.gba4j.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.gba4j.model.BertWeights;
@@ -127,7 +124,7 @@ public final class BertBaseArtifact {
                     "Choose a writable cache folder with -D" + CACHE_PROPERTY);
         } finally {
             if (temp != null) {
-                deleteTree(temp);
+                AtomicFiles.deleteTree(temp);
             }
         }
     }
@@ -160,20 +157,6 @@ public final class BertBaseArtifact {
                     }
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a leftover temporary folder is harmless and named *.tmp-*
         }
     }
 }

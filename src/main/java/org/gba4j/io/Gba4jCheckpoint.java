@@ -13,17 +13,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -37,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertWeights;
@@ -90,29 +85,33 @@ public final class Gba4jCheckpoint {
      */
     public static void write(Path dir, BertWeights weights, Path tokenizerFile, Map<String, Object> metadata,
                              boolean overwrite) {
-        Path target = dir.toAbsolutePath().normalize();
         String tokenizerName = tokenizerName(tokenizerFile);
-        checkReplaceable(target, overwrite);
-        Path temp = null;
-        try {
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
-            String sha256 = writeTensors(temp.resolve(TENSORS_BIN), weights);
-            JsonObject json = index(weights, sha256, Files.size(temp.resolve(TENSORS_BIN)));
-            Files.writeString(temp.resolve(CHECKPOINT_JSON), GSON.toJson(json), StandardCharsets.UTF_8);
-            Files.copy(tokenizerFile, temp.resolve(tokenizerName));
-            Files.writeString(temp.resolve(METADATA_JSON), GSON.toJson(metadata == null ? Map.of() : metadata),
-                    StandardCharsets.UTF_8);
-            moveIntoPlace(temp, target, overwrite);
-            temp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e, e);
-        } finally {
-            if (temp != null) {
-                deleteQuietly(temp);
-            }
-        }
+        AtomicFiles.writeFolder(dir, overwrite, Gba4jCheckpoint::isCheckpoint,
+                folder -> writeInto(folder, weights, tokenizerFile, tokenizerName, metadata));
+    }
+
+    /** Whether {@code dir} is a checkpoint folder (one that {@link #write} may replace). */
+    public static boolean isCheckpoint(Path dir) {
+        return Files.isRegularFile(dir.resolve(CHECKPOINT_JSON));
+    }
+
+    /**
+     * Writes the checkpoint's files into an existing, empty {@code folder}; callers publish it
+     * atomically ({@link #write}, or a caller's own {@link AtomicFiles#writeFolder}).
+     */
+    public static void writeInto(Path folder, BertWeights weights, Path tokenizerFile, Map<String, Object> metadata)
+            throws IOException {
+        writeInto(folder, weights, tokenizerFile, tokenizerName(tokenizerFile), metadata);
+    }
+
+    private static void writeInto(Path folder, BertWeights weights, Path tokenizerFile, String tokenizerName,
+                                  Map<String, Object> metadata) throws IOException {
+        String sha256 = writeTensors(folder.resolve(TENSORS_BIN), weights);
+        JsonObject json = index(weights, sha256, Files.size(folder.resolve(TENSORS_BIN)));
+        Files.writeString(folder.resolve(CHECKPOINT_JSON), GSON.toJson(json), StandardCharsets.UTF_8);
+        Files.copy(tokenizerFile, folder.resolve(tokenizerName));
+        Files.writeString(folder.resolve(METADATA_JSON), GSON.toJson(metadata == null ? Map.of() : metadata),
+                StandardCharsets.UTF_8);
     }
 
     /** Reads the weights of a checkpoint folder; every defect is one {@link ModelFileException}. */
@@ -193,41 +192,6 @@ public final class Gba4jCheckpoint {
             return VOCAB_TXT;
         }
         throw new IllegalArgumentException("tokenizer file " + tokenizerFile + " is neither a tokenizer.json nor a vocab.txt");
-    }
-
-    private static void checkReplaceable(Path target, boolean overwrite) {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!overwrite) {
-            throw new ModelFileException(target, "already exists", "Choose another folder or allow overwriting");
-        }
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
-                || !(isEmpty(target) || Files.isRegularFile(target.resolve(CHECKPOINT_JSON)))) {
-            throw new ModelFileException(target, "exists and is not a gba4j checkpoint or an empty folder",
-                    "Refusing to replace it; choose another folder");
-        }
-    }
-
-    /** Renames a finished temp folder onto the target; an old checkpoint is swapped out, then deleted. */
-    private static void moveIntoPlace(Path temp, Path target, boolean overwrite) throws IOException {
-        checkReplaceable(target, overwrite);
-        Path old = null;
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            old = temp.resolveSibling(temp.getFileName() + ".old");
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (old != null) {
-                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteQuietly(old);
-        }
     }
 
     /** Streams every tensor as float32 little-endian, returning the sha256 of the bytes written. */
@@ -562,28 +526,5 @@ public final class Gba4jCheckpoint {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            return !entries.iterator().hasNext();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Best-effort removal of a folder this class created; never follows links out of it. */
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // left for the user; nothing else to do
-                }
-            });
-        } catch (IOException ignored) {
-            // the folder is already gone
-        }
     }
 }

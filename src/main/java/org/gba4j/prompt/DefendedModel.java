@@ -1,13 +1,11 @@
 package org.gba4j.prompt;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.OnnxExporter;
@@ -21,7 +19,7 @@ import org.gba4j.model.ClassifierHead;
  * runnable in ONNX Runtime) with {@code tokenizer.json} and its settings as {@code gba4j.*} ONNX
  * metadata. Anything else (a checkpoint with a classification head, or a model that came from a
  * TensorFlow checkpoint or a gba4j checkpoint) is a {@link Gba4jCheckpoint} with the settings in its
- * metadata. Either way the folder appears only when complete (write, then rename).
+ * metadata. Either way the folder appears only when complete ({@link AtomicFiles#writeFolder}).
  */
 public final class DefendedModel {
     public static final String MODEL = "model.onnx";
@@ -91,59 +89,35 @@ public final class DefendedModel {
                              Path out, boolean overwrite) {
         Map<String, String> metadata = new LinkedHashMap<>(provenance);
         metadata.putAll(settings.toMap());
-        if (source.onnxFile() != null && !ClassifierHead.has(weights)) {
-            writeOnnx(source, weights, metadata, out, overwrite);
-        } else {
-            Gba4jCheckpoint.write(out, weights, source.tokenizerFile(), new LinkedHashMap<>(metadata), overwrite);
-        }
+        boolean onnx = source.onnxFile() != null && !ClassifierHead.has(weights);
+        AtomicFiles.writeFolder(out, overwrite, DefendedModel::isModelFolder, folder -> {
+            if (onnx) {
+                OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL));
+                Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
+            } else {
+                Gba4jCheckpoint.writeInto(folder, weights, source.tokenizerFile(), new LinkedHashMap<>(metadata));
+            }
+        });
+    }
+
+    /** Fails now, not after training, if {@link #write} would refuse {@code out}. */
+    public static void checkTarget(Path out, boolean overwrite) {
+        AtomicFiles.checkReplaceable(out.toAbsolutePath().normalize(), overwrite, DefendedModel::isModelFolder);
+    }
+
+    /** A folder {@link #write} may replace with --overwrite: one it wrote before, in either format. */
+    private static boolean isModelFolder(Path dir) {
+        return Gba4jCheckpoint.isCheckpoint(dir) || Files.isRegularFile(dir.resolve(MODEL));
     }
 
     /** The settings of a folder written by {@link #write}. */
     public static Settings settings(Path dir) {
-        if (Files.isRegularFile(dir.resolve(Gba4jCheckpoint.CHECKPOINT_JSON))) {
+        if (Gba4jCheckpoint.isCheckpoint(dir)) {
             return Settings.fromMap(Gba4jCheckpoint.readMetadata(dir), dir.resolve(Gba4jCheckpoint.METADATA_JSON));
         }
         if (Files.isRegularFile(dir.resolve(MODEL))) {
             return Settings.fromMap(OnnxExporter.readMetadata(dir.resolve(MODEL)), dir.resolve(MODEL));
         }
         throw new ModelFileException(dir, "is not a model folder written by gba4j", "Give the --out folder of attack or defend");
-    }
-
-    private static void writeOnnx(PretrainedModel source, BertWeights weights, Map<String, String> metadata, Path out,
-                                  boolean overwrite) {
-        Path target = out.toAbsolutePath().normalize();
-        Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
-        try {
-            deleteRecursively(temp);
-            Files.createDirectories(temp);
-            OnnxExporter.write(source.onnxFile(), weights, metadata, temp.resolve(MODEL));
-            Files.copy(source.tokenizerFile(), temp.resolve(TOKENIZER));
-            if (Files.exists(target)) {
-                if (!overwrite) {
-                    throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
-                }
-                deleteRecursively(target);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model to " + out + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                deleteRecursively(temp);
-            } catch (IOException ignored) {
-                // best effort: the partial folder is hidden and replaced by the next run
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
