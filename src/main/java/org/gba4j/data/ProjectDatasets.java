@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.gba4j.io.ModelFileException;
+import org.gba4j.io.Sha256;
 
 /**
  * The paper's datasets as shipped in the project's {@code datasets/} folder: gzip-compressed CSV,
@@ -47,17 +45,10 @@ public final class ProjectDatasets {
         String expected = expectedSum(name);
         String actual;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-            actual = HexFormat.of().formatHex(sha.digest());
+            actual = Sha256.hex(in);
         } catch (IOException e) {
             throw new ModelFileException(file, "is not a readable gzip file (" + e.getMessage() + ")",
                     "Restore it from the repository (git checkout -- " + file + ")");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
         if (!actual.equals(expected)) {
             throw new ModelFileException(file, "checksum mismatch (sha256 " + actual + ", SUMS.txt says " + expected + ")",

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -196,7 +195,7 @@ public final class Gba4jCheckpoint {
 
     /** Streams every tensor as float32 little-endian, returning the sha256 of the bytes written. */
     private static String writeTensors(Path file, BertWeights weights) throws IOException {
-        MessageDigest digest = sha256Digest();
+        MessageDigest digest = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), CHUNK_BYTES), digest)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -500,23 +499,10 @@ public final class Gba4jCheckpoint {
     }
 
     private static String sha256(Path file) {
-        MessageDigest digest = sha256Digest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[CHUNK_BYTES];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
+            return Sha256.hex(in);
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot be read: " + e.getMessage(), "Check the file");
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 
