@@ -1,6 +1,8 @@
 package org.gba4j.cli;
 
 import org.gba4j.io.ModelFileException;
+import org.gba4j.experiment.Experiment;
+import org.gba4j.experiment.PaperExperiments;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,11 +13,12 @@ import picocli.CommandLine.Command;
 @Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
         description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
         subcommands = {BenchCommand.class, AttackCommand.class, DefendCommand.class, EvaluateCommand.class,
-            CommandLine.HelpCommand.class})
+            ListCommand.class, CommandLine.HelpCommand.class})
 public final class Experiments {
 
     public static void main(String[] args) {
         boundNativeMemory();
+        System.setProperty("java.awt.headless", "true"); // plots are drawn without a display
         System.exit(run(args));
     }
 
@@ -39,6 +42,11 @@ public final class Experiments {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Experiments());
+        for (Experiment experiment : PaperExperiments.all()) {
+            CommandLine sub = new CommandLine(new GridCommand(experiment));
+            sub.getCommandSpec().usageMessage().description(experiment.description() + ".");
+            commandLine.addSubcommand(experiment.name(), sub);
+        }
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
             while (cause != null && !(cause instanceof ModelFileException)) {

@@ -21,6 +21,10 @@ public final class ProjectDatasets {
         this.root = root;
     }
 
+    public Path root() {
+        return root;
+    }
+
     /** {@code datasets/} of the working directory, or the system property {@code gba4j.datasets}. */
     public static ProjectDatasets locate() {
         return new ProjectDatasets(Path.of(System.getProperty("gba4j.datasets", "datasets")));

@@ -118,6 +118,51 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes what a killed run of {@link #writeText} or {@link #writeFolder} left in {@code dir}:
+     * hidden {@code .NAME*.partial} files and hidden temporary folders. Nothing else is touched.
+     */
+    public static void removeLeftovers(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.filter(p -> p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.getFileName().toString().endsWith(".partial")
+                            || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .forEach(p -> {
+                        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                            deleteTree(p);
+                        } else {
+                            try {
+                                Files.deleteIfExists(p);
+                            } catch (IOException ignored) {
+                                // left for the user; harmless, hidden
+                            }
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a binary file (a plot) whole or not at all. */
+    public static void writeBytes(Path target, byte[] content) {
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+            try {
+                Files.write(temp, content);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     public static void writeText(Path target, TextWriter content) {
         try {
             Path dir = target.toAbsolutePath().getParent();

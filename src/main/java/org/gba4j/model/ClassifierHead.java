@@ -22,6 +22,14 @@ public final class ClassifierHead {
                 BertGraph.CLASSIFIER_BIAS, Nd4j.zeros(DataType.FLOAT, classes)));
     }
 
+    /** The encoder alone: a classifier's weights without its head (to adapt it to a task with other classes). */
+    public static BertWeights remove(BertWeights weights) {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>(weights.tensors());
+        tensors.remove(BertGraph.CLASSIFIER_WEIGHT);
+        tensors.remove(BertGraph.CLASSIFIER_BIAS);
+        return new BertWeights(weights.source(), weights.config(), tensors);
+    }
+
     public static boolean has(BertWeights weights) {
         return weights.has(BertGraph.CLASSIFIER_WEIGHT);
     }

@@ -1,0 +1,75 @@
+package org.gba4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.gba4j.data.ProjectDatasets;
+import org.gba4j.experiment.Experiment;
+import org.gba4j.experiment.GridRunner;
+import org.gba4j.experiment.PaperDataset;
+import org.gba4j.experiment.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code table2}, {@code table12}, ...: runs one experiment's grid and writes its reports. One
+ * instance per experiment, registered under the experiment's name.
+ */
+@Command(mixinStandardHelpOptions = true, sortOptions = false, footer = {"",
+    "Finished cells are stored one file each under --out; a rerun skips them, so a killed run resumes with the same"
+            + " command. Shared models (one backdoored model per attack and task, NeuBA's pre-training, Clean-FT as"
+            + " NAD's teacher) are kept under --out/<run>/models. Reports: --reports/NAME.csv, NAME.md (and PNG plots"
+            + " for figures)."})
+final class GridCommand implements Callable<Integer> {
+    private final Experiment experiment;
+
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (MiniLM, samples of each task, two CPU"
+            + " cores), paper (bert-base-uncased, full splits, Tables 6-9; a GPU job) or smoke (a minute-scale check);"
+            + " default: ${DEFAULT-VALUE}")
+    String profile;
+
+    @Option(names = "--datasets", split = ",", description = "tasks to run, from yelp, mr, hs, agnews, fakeddit;"
+            + " default: the experiment's")
+    List<String> datasets;
+
+    @Option(names = "--seed", defaultValue = "42", description = "sampling, poisoning, initialisation and shuffling;"
+            + " default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
+    String model;
+
+    @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
+    boolean force;
+
+    @Option(names = "--out", defaultValue = "experiments/out", description = "work folder for cells and shared models;"
+            + " default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(names = "--reports", defaultValue = "reports", description = "where the reports go; default: ${DEFAULT-VALUE}")
+    Path reports;
+
+    GridCommand(Experiment experiment) {
+        this.experiment = experiment;
+    }
+
+    @Override
+    public Integer call() {
+        Profile chosen = Profile.of(profile);
+        if (model != null) {
+            chosen = chosen.withModel(model);
+        }
+        List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
+                : datasets.stream().map(PaperDataset::of).toList();
+        String command = "java -jar experiments.jar " + experiment.name() + " --profile " + profile
+                + (datasets == null ? "" : " --datasets " + String.join(",", datasets)) + " --seed " + seed
+                + (model == null ? "" : " --model " + model);
+        GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
+                reports, force, command);
+        String markdown = runner.run(experiment, tasks, System.out);
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("wrote " + reports.resolve(experiment.name() + ".csv") + " and " + experiment.name() + ".md");
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+package org.gba4j.experiment;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.gba4j.attack.Poisoner;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+import org.gba4j.eval.Metrics;
+import org.gba4j.io.PretrainedModel;
+import org.gba4j.model.ClassifierHead;
+import org.gba4j.model.WeightNames;
+import org.gba4j.prompt.LabelWords;
+import org.gba4j.prompt.PromptClassifier;
+import org.gba4j.prompt.PromptMode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Computes one cell, the data flowing one way: task data -> backdoor (attack stage) -> defense ->
+ * optional further adaptation (Table 4) -> evaluation. Metrics: ACC on the clean test sample;
+ * ASR (section 4.3) with the attack's triggers inserted into the test examples not of the target
+ * class, the best probe's for NeuBA; and the Figure 3 distance, the RMSE between each trigger's
+ * embedding and each label word's, averaged, before and after the defense.
+ */
+public final class CellRunner {
+    private final PretrainedModel base;
+    private final Profile profile;
+    private final long seed;
+    private final GridData data;
+    private final Backdoors backdoors;
+    private final Defenses defenses;
+
+    public CellRunner(PretrainedModel base, Profile profile, long seed, GridData data, ModelStore models) {
+        this.base = base;
+        this.profile = profile;
+        this.seed = seed;
+        this.data = data;
+        this.backdoors = new Backdoors(base, profile, data, models, seed);
+        this.defenses = new Defenses(base, profile, models, seed);
+    }
+
+    public CellResult run(Cell cell, Consumer<TextClassifier.Progress> progress) {
+        long start = System.nanoTime();
+        PaperDataset task = PaperDataset.of(cell.dataset());
+        Backdoor backdoor = backdoors.get(cell.attack(), cell.trigger(), task, progress);
+        List<LabeledText> clean = cell.params().containsKey("fraction")
+                ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1"))) : data.train(task);
+        TextClassifier defended = defenses.apply(cell, task, backdoor, clean, progress);
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, String> config = new LinkedHashMap<>(backdoor.config());
+        config.putAll(defenses.describe(cell, task));
+        config.put("train_rows", Integer.toString(clean.size()));
+        config.put("test_position", backdoor.position().name().toLowerCase());
+        config.put("test_triggers_per_text", Integer.toString(backdoor.count()));
+        String adaptTo = cell.param("adapt_to", "");
+        if (adaptTo.isEmpty()) {
+            List<LabeledText> test = data.test(task);
+            config.put("test_rows", Integer.toString(test.size()));
+            metrics.put("acc", accuracy(defended, test));
+            metrics.put("asr", attackSuccessRate(defended, test, backdoor));
+            metrics.put("rmse_before", triggerToLabelRmse(backdoor.encoder().get(WeightNames.WORD_EMBEDDINGS), backdoor, task));
+            metrics.put("rmse_after", triggerToLabelRmse(defended.model().wordEmbeddings(), backdoor, task));
+        } else {
+            PaperDataset next = PaperDataset.of(adaptTo);
+            List<LabeledText> test = data.test(next);
+            TextClassifier adapted = adapt(defended, next, progress);
+            config.put("further_adaptation", adaptTo + " (" + data.train(next).size() + " rows, " + profile.epochs()
+                    + " epochs)");
+            config.put("test_rows", Integer.toString(test.size()));
+            metrics.put("acc", accuracy(adapted, test));
+        }
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put("model", profile.model());
+        run.put("profile", profile.name());
+        run.put("seed", Long.toString(seed));
+        return new CellResult(cell, run, metrics, config, (System.nanoTime() - start) / 1e9, CodeVersion.current(),
+                Instant.now().toString());
+    }
+
+    /**
+     * Table 4: the defended classifier fine-tuned on another task for the profile's epochs: a prompt
+     * model keeps adapting as a prompt model (PT+soft, the new task's label words), a head model gets
+     * a fresh head for the new classes.
+     */
+    private TextClassifier adapt(TextClassifier defended, PaperDataset next, Consumer<TextClassifier.Progress> progress) {
+        List<LabeledText> train = data.train(next);
+        if (defended instanceof PromptClassifier) {
+            PromptClassifier classifier = new PromptClassifier(defended.model().weights(), base.tokenizer(),
+                    LabelWords.of(next.labelWords(), base.tokenizer()), profile.prompt(PromptMode.PT_SOFT, next, seed));
+            classifier.train(train, List.of(), progress);
+            return classifier;
+        }
+        return profile.fineTuning(next, seed).run(ClassifierHead.remove(defended.model().weights()), base.tokenizer(),
+                train, next.classes(), List.of(), progress);
+    }
+
+    static double accuracy(TextClassifier classifier, List<LabeledText> test) {
+        return Metrics.accuracy(classifier.predict(test), test.stream().mapToInt(LabeledText::label).toArray());
+    }
+
+    /** The best probe's ASR, each probe measured on the test examples not of its target class. */
+    double attackSuccessRate(TextClassifier classifier, List<LabeledText> test, Backdoor backdoor) {
+        double best = Double.NaN;
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
+            if (others.isEmpty()) {
+                continue;
+            }
+            List<LabeledText> triggered = new Poisoner(probe.triggers(), probe.target(), seed)
+                    .triggerTest(others, backdoor.count(), backdoor.position());
+            double asr = Metrics.attackSuccessRate(classifier.predict(triggered),
+                    others.stream().mapToInt(LabeledText::label).toArray(), probe.target());
+            best = Double.isNaN(best) ? asr : Math.max(best, asr);
+        }
+        return best;
+    }
+
+    /** Figure 3: mean RMSE between each trigger's embedding row and each label word's. */
+    double triggerToLabelRmse(INDArray embeddings, Backdoor backdoor, PaperDataset task) {
+        int[] labels = LabelWords.of(task.labelWords(), base.tokenizer()).ids();
+        double sum = 0;
+        int pairs = 0;
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            for (String trigger : probe.triggers()) {
+                INDArray row = embeddings.getRow(org.gba4j.attack.Triggers.singleTokenId(trigger, base.tokenizer()));
+                for (int label : labels) {
+                    INDArray diff = row.sub(embeddings.getRow(label));
+                    sum += Math.sqrt(diff.mul(diff).meanNumber().doubleValue());
+                    pairs++;
+                }
+            }
+        }
+        return sum / pairs;
+    }
+}

@@ -1,0 +1,60 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
+ * average, each as "ours (paper)". The average is over the tasks run, the paper's over its five.
+ */
+final class DefenseTable {
+
+    /** A row: its labels, which cells it shows, and the paper's numbers for it. */
+    record Row(String defenseLabel, String attackLabel, String defense, String attack, double[] paper) {
+    }
+
+    private DefenseTable() {
+    }
+
+    static String render(List<Row> rows, Results results, List<PaperDataset> datasets) {
+        List<String> header = new ArrayList<>(List.of("Defense", "Attack"));
+        for (PaperDataset d : datasets) {
+            header.add(d.title() + " ASR");
+            header.add(d.title() + " ACC");
+        }
+        header.add("Average ASR");
+        header.add("Average ACC");
+        MarkdownTable table = new MarkdownTable(header);
+        for (Row row : rows) {
+            List<String> cells = new ArrayList<>(List.of(row.defenseLabel(), row.attackLabel()));
+            double paperAsr = 0;
+            double paperAcc = 0;
+            for (PaperDataset d : datasets) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    double ours = results.metric(Results.cell(d.name(), row.attack(), row.defense()), acc ? "acc" : "asr");
+                    cells.add(MarkdownTable.versus(ours, PaperNumbers.at(row.paper(), d, acc)));
+                }
+                paperAsr += PaperNumbers.at(row.paper(), d, false) / datasets.size();
+                paperAcc += PaperNumbers.at(row.paper(), d, true) / datasets.size();
+            }
+            cells.add(MarkdownTable.versus(results.mean(Results.cell(null, row.attack(), row.defense()), "asr"), paperAsr));
+            cells.add(MarkdownTable.versus(results.mean(Results.cell(null, row.attack(), row.defense()), "acc"), paperAcc));
+            table.row(cells);
+        }
+        return table.render();
+    }
+
+    static String attackLabel(String attack) {
+        return switch (attack) {
+            case "badnets" -> "BadNets";
+            case "neuba" -> "NeuBA";
+            case "ripple" -> "RIPPLe";
+            case "ep" -> "Embedding Poison";
+            default -> attack;
+        };
+    }
+
+    static String trigger(String attack) {
+        return attack.equals("badnets") || attack.equals("ep") ? "cf" : Backdoors.TABLE5;
+    }
+}

@@ -1,0 +1,79 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.gba4j.data.LabeledText;
+import org.gba4j.data.ProjectDatasets;
+
+/**
+ * The task data of a grid: each split verified against its checksum, then a seeded random sample
+ * of the profile's size. {@link #verify} runs over every task before any training, so a damaged
+ * file stops a run at once, not hours into it.
+ */
+public final class GridData {
+    private final ProjectDatasets datasets;
+    private final Profile profile;
+    private final long seed;
+    private final Map<String, List<LabeledText>> cache = new HashMap<>();
+
+    public GridData(ProjectDatasets datasets, Profile profile, long seed) {
+        this.datasets = datasets;
+        this.profile = profile;
+        this.seed = seed;
+    }
+
+    public ProjectDatasets datasets() {
+        return datasets;
+    }
+
+    /** Loads and checks every split the tasks need (train and test). */
+    public void verify(Collection<PaperDataset> tasks) {
+        for (PaperDataset task : tasks) {
+            split(task, "train");
+            split(task, "test");
+        }
+    }
+
+    /** The profile's clean training sample. */
+    public List<LabeledText> train(PaperDataset task) {
+        return sample(split(task, "train"), profile.trainRows(), seed);
+    }
+
+    /** A share of the whole training split (Figure 2, Table 3): at least one example per class. */
+    public List<LabeledText> trainFraction(PaperDataset task, double fraction) {
+        List<LabeledText> all = split(task, "train");
+        int rows = Math.max(task.classes(), (int) Math.round(all.size() * fraction));
+        return sample(all, rows, seed);
+    }
+
+    public List<LabeledText> test(PaperDataset task) {
+        return sample(split(task, "test"), profile.testRows(), seed + 1);
+    }
+
+    private List<LabeledText> split(PaperDataset task, String split) {
+        return cache.computeIfAbsent(task.name() + "/" + split, k -> {
+            List<LabeledText> rows = datasets.load(task.name(), split);
+            for (LabeledText row : rows) {
+                if (row.label() < 0 || row.label() >= task.classes()) {
+                    throw new IllegalArgumentException(task.name() + "/" + split + " has label " + row.label()
+                            + ", outside the " + task.classes() + " classes of Table 1");
+                }
+            }
+            return rows;
+        });
+    }
+
+    static List<LabeledText> sample(List<LabeledText> rows, int size, long seed) {
+        if (size <= 0 || size >= rows.size()) {
+            return rows;
+        }
+        List<LabeledText> shuffled = new ArrayList<>(rows);
+        Collections.shuffle(shuffled, new Random(seed));
+        return List.copyOf(shuffled.subList(0, size));
+    }
+}

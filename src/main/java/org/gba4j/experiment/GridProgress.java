@@ -1,0 +1,74 @@
+package org.gba4j.experiment;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.gba4j.classify.TextClassifier;
+
+/**
+ * The console display of a grid run: a line when a cell starts and ends, and between them one
+ * self-overwriting line with the current training stage's step, loss and time left, and the
+ * grid's estimated time left (mean time of the cells computed so far times the cells to go).
+ */
+final class GridProgress {
+    private final PrintStream out;
+    private final int toCompute;
+    private int computed;
+    private double secondsComputed;
+    private long cellStart;
+    private long stageStart;
+    private int lastStep = Integer.MAX_VALUE;
+    private String label = "";
+
+    GridProgress(PrintStream out, int toCompute) {
+        this.out = out;
+        this.toCompute = toCompute;
+    }
+
+    void startCell(int index, int total, Cell cell) {
+        label = String.format(Locale.ROOT, "[%d/%d] %s", index, total, cell.id());
+        cellStart = System.nanoTime();
+        stageStart = cellStart;
+        lastStep = Integer.MAX_VALUE;
+        out.println(label + " ...");
+    }
+
+    /** One training step of the cell's current stage (attack, teacher, defense or adaptation). */
+    void step(TextClassifier.Progress p) {
+        int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
+        if (done < lastStep) { // a new training stage began
+            stageStart = System.nanoTime();
+        }
+        lastStep = done;
+        int total = p.epochs() * p.stepsPerEpoch();
+        double stageElapsed = (System.nanoTime() - stageStart) / 1e9;
+        double stageLeft = stageElapsed / done * (total - done);
+        out.printf(Locale.ROOT, "\r  step %d/%d loss %.4f  %.1f s/step  stage left ~%s  cell %s  grid left ~%s   ",
+                done, total, p.loss(), p.secondsPerStep(), clock(stageLeft), clock(cellSeconds()), gridLeft());
+        out.flush();
+    }
+
+    void endCell(CellResult result) {
+        computed++;
+        secondsComputed += result.wallSeconds();
+        out.printf(Locale.ROOT, "\r  done in %s: ASR %s ACC %s  (grid left ~%s)%s%n", clock(result.wallSeconds()),
+                MarkdownTable.percent(result.metric("asr")), MarkdownTable.percent(result.metric("acc")), gridLeft(),
+                " ".repeat(40));
+    }
+
+    private double cellSeconds() {
+        return (System.nanoTime() - cellStart) / 1e9;
+    }
+
+    private String gridLeft() {
+        if (computed == 0) {
+            return "?";
+        }
+        double mean = secondsComputed / computed;
+        return clock(Math.max(0, mean * (toCompute - computed) - cellSeconds()));
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

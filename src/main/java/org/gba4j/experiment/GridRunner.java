@@ -1,0 +1,86 @@
+package org.gba4j.experiment;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.gba4j.data.ProjectDatasets;
+import org.gba4j.io.AtomicFiles;
+import org.gba4j.io.PretrainedModel;
+
+/**
+ * Runs an experiment's grid: checks every dataset it needs, skips the cells already stored,
+ * computes the others one at a time (each stored the moment it finishes), then writes the reports
+ * from every finished cell. A run killed at any point resumes where it stopped.
+ *
+ * @param profile  the run's size and budgets
+ * @param seed     the seed of sampling, poisoning, initialisation and shuffling
+ * @param datasets where the project's datasets live
+ * @param work     the run's folder: {@code cells/} and the shared {@code models/}
+ * @param reports  where NAME.csv, NAME.md and plots go
+ * @param force    recompute stored cells (the shared models are kept)
+ * @param command  the command line, written into the report
+ */
+public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, Path work, Path reports, boolean force,
+                         String command) {
+
+    /** The run folder for a profile, model and seed under {@code out}. */
+    public static Path workFolder(Path out, Profile profile, long seed) {
+        String model = Path.of(profile.model()).getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "-");
+        return out.resolve(profile.name() + "-" + model + "-seed" + seed);
+    }
+
+    /** Runs the grid and writes the reports; returns their Markdown. */
+    public String run(Experiment experiment, List<PaperDataset> tasks, PrintStream out) {
+        List<Cell> cells = experiment.cells(tasks);
+        GridData data = new GridData(datasets, profile, seed);
+        data.verify(tasksOf(cells));
+        CellStore store = new CellStore(work.resolve("cells"));
+        AtomicFiles.removeLeftovers(store.folder());
+        List<Cell> todo = force ? cells : cells.stream().filter(c -> store.find(c).isEmpty()).toList();
+        out.printf("%s: %d cells, %d stored, %d to compute (profile %s, model %s, seed %d, work folder %s)%n",
+                experiment.name(), cells.size(), cells.size() - todo.size(), todo.size(), profile.name(), profile.model(),
+                seed, work);
+        if (!todo.isEmpty()) {
+            try (PretrainedModel base = PretrainedModel.load(profile.model())) {
+                CellRunner runner = new CellRunner(base, profile, seed, data,
+                        new ModelStore(work.resolve("models"), base.tokenizerFile()));
+                GridProgress progress = new GridProgress(out, todo.size());
+                for (int i = 0; i < todo.size(); i++) {
+                    Cell cell = todo.get(i);
+                    progress.startCell(i + 1, todo.size(), cell);
+                    CellResult result;
+                    try {
+                        result = runner.run(cell, progress::step);
+                    } catch (RuntimeException e) {
+                        out.println(); // end the progress line before the error is printed
+                        throw e;
+                    }
+                    store.save(result);
+                    progress.endCell(result);
+                }
+            }
+        }
+        List<CellResult> results = new ArrayList<>();
+        for (Cell cell : cells) {
+            Optional<CellResult> result = store.find(cell);
+            result.ifPresent(results::add);
+        }
+        return ReportWriter.write(experiment, results, tasks, reports, command, profile, cells.size());
+    }
+
+    private static Set<PaperDataset> tasksOf(List<Cell> cells) {
+        Set<PaperDataset> tasks = new LinkedHashSet<>();
+        for (Cell cell : cells) {
+            tasks.add(PaperDataset.of(cell.dataset()));
+            String next = cell.param("adapt_to", "");
+            if (!next.isEmpty()) {
+                tasks.add(PaperDataset.of(next));
+            }
+        }
+        return tasks;
+    }
+}

@@ -1,0 +1,120 @@
+package org.gba4j.experiment;
+
+import org.gba4j.attack.BadNets;
+import org.gba4j.attack.EmbeddingPoisoning;
+import org.gba4j.attack.NeuBA;
+import org.gba4j.attack.Ripple;
+import org.gba4j.classify.FineTuning;
+import org.gba4j.defense.Nad;
+import org.gba4j.io.PretrainedModel;
+import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.PromptMode;
+
+/**
+ * How big a grid run is: the model, how much of each dataset it uses, and every training budget.
+ * Explicit and immutable, and written in full into each cell it computes.
+ *
+ * @param name          quick, paper or smoke
+ * @param model         the clean pre-trained model (minilm, bert-base or a path)
+ * @param trainRows     clean training rows per task (a seeded random sample of the train split); 0 = all
+ * @param testRows      test rows per task (a seeded random sample of the test split); 0 = all
+ * @param maxLengthCap  cap on Table 1's sequence length (0 = none)
+ * @param learningRate  Adam step size of every defense (Clean-FT, NAD, NAD-C, PT, PT+soft, GBA)
+ * @param epochs        epochs of every defense (section 5.3: 3)
+ * @param batchSize     batch size of every defense (32)
+ * @param nadBeta       NAD's distillation weight (appendix C searches 1000, 2000, 5000)
+ * @param attackScale   true: the attacks' paper settings (Tables 6-9); false: their quick settings
+ * @param neubaSteps    NeuBA pre-training steps (overrides the attack config when positive)
+ * @param attackEpochCap cap on the attacks' epochs (0 = none)
+ */
+public record Profile(String name, String model, int trainRows, int testRows, int maxLengthCap, double learningRate,
+                      int epochs, int batchSize, double nadBeta, boolean attackScale, int neubaSteps, int attackEpochCap) {
+
+    /**
+     * Two CPU cores, MiniLM: 200 clean training rows and 200 test rows per task, 32 tokens, 3 epochs
+     * of Adam 1e-4 with batch 32 (21 steps per defense; a few dozen steps at 2e-5 barely move
+     * MiniLM, and the issue 5 run used the same rate). Sized so that table2's 100 cells fit in about
+     * 2 hours on two cores.
+     */
+    public static final Profile QUICK = new Profile("quick", PretrainedModel.MINILM, 200, 200, 32, 1e-4, 3, 32, 5000,
+            false, 0, 0);
+
+    /** The paper: bert-base-uncased, full splits, Table 1 lengths, Adam 2e-5, 3 epochs, batch 32; a GPU job. */
+    public static final Profile PAPER = new Profile("paper", PretrainedModel.BERT_BASE, 0, 0, 0, 2e-5, 3, 32, 5000,
+            true, 0, 0);
+
+    /**
+     * Minutes, not hours: 64 training rows (RIPPLe's surgery needs 10 important words per class), 32
+     * test rows, 1 epoch, 8 NeuBA steps. Checks the machinery, not the paper (the tests use it).
+     */
+    public static final Profile SMOKE = new Profile("smoke", PretrainedModel.MINILM, 64, 32, 32, 1e-4, 1, 16, 5000,
+            false, 8, 1);
+
+    public static Profile of(String name) {
+        return switch (name) {
+            case "quick" -> QUICK;
+            case "paper" -> PAPER;
+            case "smoke" -> SMOKE;
+            default -> throw new IllegalArgumentException("--profile must be quick, paper or smoke, got " + name);
+        };
+    }
+
+    public Profile withModel(String newModel) {
+        return new Profile(name, newModel, trainRows, testRows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
+                attackScale, neubaSteps, attackEpochCap);
+    }
+
+    /** The sequence length used on a task: Table 1's, capped by the profile. */
+    public int maxLength(PaperDataset dataset) {
+        return maxLengthCap > 0 ? Math.min(maxLengthCap, dataset.maxLength()) : dataset.maxLength();
+    }
+
+    /** Clean-FT, NAD's teacher, and every head fine-tune of a defense. */
+    public FineTuning fineTuning(PaperDataset dataset, long seed) {
+        return new FineTuning(learningRate, epochs, batchSize, maxLength(dataset), seed);
+    }
+
+    public Nad nad(PaperDataset dataset, long seed) {
+        return new Nad(nadBeta, fineTuning(dataset, seed));
+    }
+
+    /** Prompt-based adaptation (Table 12's rows) with the paper's template width 2 and lambda 0.5. */
+    public PromptConfig prompt(PromptMode mode, PaperDataset dataset, long seed) {
+        return new PromptConfig(mode, mode.usesTemplate() ? 2 : 0, mode.usesBroadcast() ? 0.5 : 0, 1.0, 0, "adam",
+                learningRate, epochs, batchSize, maxLength(dataset), seed);
+    }
+
+    public BadNets.Config badNets(String trigger, PaperDataset dataset, long seed) {
+        BadNets.Config c = attackScale ? BadNets.Config.paper(trigger, dataset.target())
+                : BadNets.Config.quick(trigger, dataset.target());
+        return new BadNets.Config(trigger, dataset.target(), c.poisonFraction(), c.learningRate(), epochs(c.epochs()),
+                c.batchSize(), maxLength(dataset), seed);
+    }
+
+    public EmbeddingPoisoning.Config embeddingPoisoning(String trigger, PaperDataset dataset, long seed) {
+        EmbeddingPoisoning.Config c = attackScale ? EmbeddingPoisoning.Config.paper(trigger, dataset.target())
+                : EmbeddingPoisoning.Config.quick(trigger, dataset.target());
+        return new EmbeddingPoisoning.Config(trigger, dataset.target(), c.poisonFraction(), c.learningRate(),
+                epochs(c.epochs()), c.batchSize(), maxLength(dataset), seed);
+    }
+
+    public Ripple.Config ripple(PaperDataset dataset) {
+        Ripple.Config c = attackScale ? Ripple.Config.paper() : Ripple.Config.quick();
+        return new Ripple.Config(c.lambda(), c.learningRate(), epochs(c.epochs()), c.maxSteps(), c.batchSize(),
+                c.surgeryLr(), epochs(c.surgeryEpochs()), c.surgeryBatch(), c.surgeryWords(), c.poisonFraction(),
+                maxLength(dataset), c.relativeStep(), c.centralDifferences());
+    }
+
+    /** NeuBA's pre-training is task-independent (length: the profile cap or the attack's own). */
+    public NeuBA.Config neuba() {
+        NeuBA.Config c = attackScale ? NeuBA.Config.paper() : NeuBA.Config.quick();
+        if (neubaSteps > 0) {
+            c = c.withSteps(neubaSteps);
+        }
+        return c;
+    }
+
+    private int epochs(int attackEpochs) {
+        return attackEpochCap > 0 ? Math.min(attackEpochs, attackEpochCap) : attackEpochs;
+    }
+}

@@ -1,0 +1,87 @@
+package org.gba4j.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.gba4j.io.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+
+/**
+ * Writes an experiment's reports: {@code NAME.csv} (one row per finished cell, named columns, every
+ * hyperparameter), {@code NAME.md} (the paper-shaped table with the command that made it) and any
+ * PNG plots, each written whole then renamed into place.
+ */
+public final class ReportWriter {
+    private static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
+            "params", "profile", "seed", "ASR", "ACC", "rmse_before", "rmse_after", "wall_s", "code_version", "finished_at");
+
+    private ReportWriter() {
+    }
+
+    /** Writes the reports; returns the Markdown text (also printed at the end of a run). */
+    public static String write(Experiment experiment, List<CellResult> results, List<PaperDataset> datasets, Path folder,
+                               String command, Profile profile, int cellsInGrid) {
+        writeCsv(folder.resolve(experiment.name() + ".csv"), experiment.name(), results);
+        String markdown = markdown(experiment, results, datasets, command, profile, cellsInGrid);
+        AtomicFiles.writeText(folder.resolve(experiment.name() + ".md"), out -> out.write(markdown));
+        experiment.plots(results, datasets).forEach((file, chart) -> {
+            try {
+                AtomicFiles.writeBytes(folder.resolve(file), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
+            }
+        });
+        return markdown;
+    }
+
+    static void writeCsv(Path file, String experiment, List<CellResult> results) {
+        TreeSet<String> configKeys = new TreeSet<>();
+        results.forEach(r -> configKeys.addAll(r.config().keySet()));
+        List<String> header = new ArrayList<>(FIXED);
+        header.addAll(configKeys);
+        AtomicFiles.writeText(file, out -> {
+            try (CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get().print(out)) {
+                for (CellResult r : results) {
+                    List<String> row = new ArrayList<>(List.of(experiment, r.run().getOrDefault("model", ""),
+                            r.cell().dataset(), r.cell().attack(), r.cell().trigger(), r.cell().defense(),
+                            r.cell().params().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
+                            r.run().getOrDefault("profile", ""), r.run().getOrDefault("seed", ""),
+                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("rmse_before")),
+                            number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
+                            r.codeVersion(), r.finishedAt()));
+                    configKeys.forEach(k -> row.add(r.config().getOrDefault(k, "")));
+                    csv.printRecord(row);
+                }
+            }
+        });
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.6f", value);
+    }
+
+    static String markdown(Experiment experiment, List<CellResult> results, List<PaperDataset> datasets, String command,
+                           Profile profile, int cellsInGrid) {
+        double seconds = results.stream().mapToDouble(CellResult::wallSeconds).sum();
+        String versions = results.stream().map(CellResult::codeVersion).distinct().sorted().collect(Collectors.joining(", "));
+        StringBuilder out = new StringBuilder();
+        out.append("# ").append(experiment.name()).append(": ").append(experiment.description()).append("\n\n");
+        out.append("- Command: `").append(command).append("`\n");
+        out.append("- Profile: ").append(profile).append("\n");
+        out.append(String.format(Locale.ROOT, "- Cells: %d of %d finished; compute time (sum over cells, shared models"
+                + " counted where built): %s%n", results.size(), cellsInGrid, GridProgress.clock(seconds)));
+        out.append("- Code version(s): ").append(versions.isEmpty() ? "-" : versions).append("\n");
+        out.append("- Per-cell configuration, seed and wall time: `").append(experiment.name()).append(".csv`\n\n");
+        out.append(experiment.markdown(results, datasets));
+        return out.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Table 12, the ablation: which part of GBA removes a BadNets backdoor: prompt tuning alone (PT),
+ * with the soft template (PT+soft), and with the gradient broadcast (PT+soft+GB, which is GBA and
+ * shares its cells with Table 2).
+ */
+public final class Table12 implements Experiment {
+    private static final List<String> SETTINGS = List.of("none", "pt", "pt-soft", "gba");
+    private static final List<String> LABELS = List.of("No-defense", "PT", "PT+soft", "PT+soft+GB");
+
+    @Override
+    public String name() {
+        return "table12";
+    }
+
+    @Override
+    public String description() {
+        return "ablation against BadNets: No-defense, PT, PT+soft, PT+soft+GB (= GBA) on the five tasks";
+    }
+
+    @Override
+    public List<PaperDataset> defaultDatasets() {
+        return PaperDataset.TABLE1;
+    }
+
+    @Override
+    public List<Cell> cells(List<PaperDataset> datasets) {
+        List<Cell> cells = new ArrayList<>();
+        for (PaperDataset d : datasets) {
+            for (String setting : SETTINGS) {
+                cells.add(new Cell(d.name(), "badnets", "cf", setting));
+            }
+        }
+        return cells;
+    }
+
+    @Override
+    public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
+        List<DefenseTable.Row> rows = new ArrayList<>();
+        for (int i = 0; i < SETTINGS.size(); i++) {
+            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", SETTINGS.get(i), "badnets",
+                    PaperNumbers.TABLE12.get(SETTINGS.get(i))));
+        }
+        return "Each entry: ours (paper's Table 12), percent.\n\n" + DefenseTable.render(rows, new Results(results), datasets);
+    }
+}

@@ -1,0 +1,57 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Table 2: four attacks x five tasks x No-Defense, Clean-FT, NAD, NAD-C and GBA. BadNets and
+ * Embedding Poisoning plant "cf"; RIPPLe and NeuBA Table 5's list.
+ */
+public final class Table2 implements Experiment {
+    static final List<String> DEFENSES = List.of("none", "clean-ft", "nad", "nad-c", "gba");
+    private static final List<String> LABELS = List.of("No-Defense", "Clean-FT", "NAD", "NAD-C", "GBA");
+    /** Run order: GBA right after No-Defense, Clean-FT just before NAD and NAD-C (its teacher). */
+    private static final List<String> RUN_ORDER = List.of("none", "gba", "clean-ft", "nad", "nad-c");
+
+    @Override
+    public String name() {
+        return "table2";
+    }
+
+    @Override
+    public String description() {
+        return "ASR and ACC of No-Defense, Clean-FT, NAD, NAD-C and GBA against BadNets, NeuBA, RIPPLe and"
+                + " Embedding Poisoning on Yelp, MR, HS, AG News and Fakeddit";
+    }
+
+    @Override
+    public List<PaperDataset> defaultDatasets() {
+        return PaperDataset.TABLE1;
+    }
+
+    @Override
+    public List<Cell> cells(List<PaperDataset> datasets) {
+        List<Cell> cells = new ArrayList<>();
+        for (PaperDataset d : datasets) { // task by task, so a partial run still has whole columns
+            for (String attack : PaperNumbers.ATTACKS) {
+                for (String defense : RUN_ORDER) {
+                    cells.add(new Cell(d.name(), attack, DefenseTable.trigger(attack), defense));
+                }
+            }
+        }
+        return cells;
+    }
+
+    @Override
+    public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
+        List<DefenseTable.Row> rows = new ArrayList<>();
+        for (int i = 0; i < DEFENSES.size(); i++) {
+            for (String attack : PaperNumbers.ATTACKS) {
+                rows.add(new DefenseTable.Row(LABELS.get(i), DefenseTable.attackLabel(attack), DEFENSES.get(i), attack,
+                        PaperNumbers.TABLE2.get(DEFENSES.get(i)).get(attack)));
+            }
+        }
+        return "Each entry: ours (paper's Table 2), percent.\n\n"
+                + DefenseTable.render(rows, new Results(results), datasets);
+    }
+}
