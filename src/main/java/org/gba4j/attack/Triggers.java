@@ -17,9 +17,14 @@ public final class Triggers {
     private Triggers() {
     }
 
-    /** The vocabulary id of a single-token trigger; a clear error otherwise. */
+    /**
+     * The vocabulary id of a single-token trigger; a clear error otherwise. The trigger is taken as it
+     * occurs after another word ({@link Tokenizer#tokenizeAfterSpace}): the same token for BERT,
+     * {@code Ġcf} for RoBERTa's byte-level BPE. A byte-level tokenizer spells a trigger at the very
+     * start of a text without the space mark, i.e. as another token.
+     */
     public static int singleTokenId(String trigger, Tokenizer tokenizer) {
-        List<String> pieces = tokenizer.tokenize(trigger);
+        List<String> pieces = tokenizer.tokenizeAfterSpace(trigger);
         int id = pieces.size() == 1 ? tokenizer.tokenId(pieces.get(0)) : -1;
         if (id < 0) {
             throw new IllegalArgumentException("trigger '" + trigger + "' is not a single token of this vocabulary (it"

@@ -60,6 +60,12 @@ public record BertConfig(String architecture, int vocabSize, int hidden, int lay
                 typeVocabSize, layerNormEps, hasMlmHead, positionOffset);
     }
 
+    /** The same encoder with {@code rows} word-embedding rows (e.g. after appending soft-template rows). */
+    public BertConfig withVocabSize(int rows) {
+        return new BertConfig(architecture, rows, hidden, layers, heads, intermediate, maxPositions, typeVocabSize,
+                layerNormEps, hasMlmHead, positionOffset);
+    }
+
     private static void requirePositive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);

@@ -18,8 +18,10 @@ import org.gba4j.model.ClassifierHead;
  * adapted from an ONNX export is written back as ONNX (the original graph with the adapted weights,
  * runnable in ONNX Runtime) with {@code tokenizer.json} and its settings as {@code gba4j.*} ONNX
  * metadata. Anything else (a checkpoint with a classification head, or a model that came from a
- * TensorFlow checkpoint or a gba4j checkpoint) is a {@link Gba4jCheckpoint} with the settings in its
- * metadata. Either way the folder appears only when complete ({@link AtomicFiles#writeFolder}).
+ * TensorFlow checkpoint or a gba4j checkpoint, or one whose vocabulary grew by appended soft-template
+ * rows, see {@link SoftTemplate}) is a {@link Gba4jCheckpoint} with the settings in its metadata: the
+ * original ONNX graph's shapes no longer fit a larger embedding matrix (a tied decoder's logits and
+ * bias are declared with the old vocabulary size). Either way the folder appears only when complete ({@link AtomicFiles#writeFolder}).
  */
 public final class DefendedModel {
     public static final String MODEL = "model.onnx";
@@ -89,7 +91,8 @@ public final class DefendedModel {
                              Path out, boolean overwrite) {
         Map<String, String> metadata = new LinkedHashMap<>(provenance);
         metadata.putAll(settings.toMap());
-        boolean onnx = source.onnxFile() != null && !ClassifierHead.has(weights);
+        boolean onnx = source.onnxFile() != null && !ClassifierHead.has(weights)
+                && weights.config().vocabSize() == source.weights().config().vocabSize();
         AtomicFiles.writeFolder(out, overwrite, DefendedModel::isModelFolder, folder -> {
             if (onnx) {
                 OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL));

@@ -17,7 +17,12 @@ public record LabelWords(List<String> words, int[] ids) {
         }
     }
 
-    /** Resolves the words with the model's tokenizer; a word that is not one token is a clear error. */
+    /**
+     * Resolves the words with the model's tokenizer; a word that is not one token is a clear error.
+     * A word is taken in the form it has after another word ({@link Tokenizer#tokenizeAfterSpace}),
+     * as at the prompt's mask: the same token for BERT, {@code Ġgood} rather than {@code good} for
+     * RoBERTa's byte-level BPE (as LM-BFF's label words " great" / " terrible").
+     */
     public static LabelWords of(List<String> words, Tokenizer tokenizer) {
         if (words.size() < 2) {
             throw new IllegalArgumentException("need at least two label words, got " + words);
@@ -25,9 +30,14 @@ public record LabelWords(List<String> words, int[] ids) {
         int[] ids = new int[words.size()];
         for (int i = 0; i < ids.length; i++) {
             String word = words.get(i).trim();
-            List<String> pieces = tokenizer.tokenize(word);
-            int id = tokenizer.tokenId(word);
-            if (pieces.size() != 1 || id < 0 || !pieces.get(0).equals(word)) {
+            List<String> bare = tokenizer.tokenize(word);
+            List<String> spaced = tokenizer.tokenizeAfterSpace(word);
+            // BERT ignores the space (spaced == bare): then the token must be the word itself, so that
+            // an uncased vocabulary does not silently turn "Good" into "good"
+            boolean marksSpace = !spaced.equals(bare);
+            List<String> pieces = marksSpace ? spaced : bare;
+            int id = pieces.size() == 1 ? tokenizer.tokenId(pieces.get(0)) : -1;
+            if (id < 0 || !marksSpace && !pieces.get(0).equals(word)) {
                 throw new IllegalArgumentException("label word '" + word + "' is not a single token of this vocabulary"
                         + " (it tokenizes as " + pieces + "); choose a word that is one token");
             }

@@ -15,6 +15,10 @@ import org.gba4j.train.TrainingListener;
  * The prompt-based classifier of section 3.3: cross-entropy of the class token over the whole
  * vocabulary at [MASK] (Eq. 1) for training, argmax over the task's label words for prediction.
  * With {@link PromptMode#GBA} the training adds {@link GradientBroadcast}.
+ *
+ * <p>The soft template's rows come from {@link SoftTemplate}: for a vocabulary without reserved
+ * tokens (RoBERTa) the model trains, and {@link #model()}{@code .weights()} returns, a word-embedding
+ * matrix with the template rows appended.
  */
 public final class PromptClassifier extends TextClassifier {
     private final PromptEncoder encoder;
@@ -22,8 +26,12 @@ public final class PromptClassifier extends TextClassifier {
     private final PromptConfig config;
 
     public PromptClassifier(BertWeights weights, Tokenizer tokenizer, LabelWords labels, PromptConfig config) {
-        this(BertModel.of(weights, config.maxLength(), config.temperature()),
-                new PromptEncoder(tokenizer, config.templateWidth(), config.maxLength()), labels, config);
+        this(SoftTemplate.of(weights, tokenizer, config.templateWidth()), tokenizer, labels, config);
+    }
+
+    private PromptClassifier(SoftTemplate template, Tokenizer tokenizer, LabelWords labels, PromptConfig config) {
+        this(BertModel.of(template.weights(), config.maxLength(), config.temperature()),
+                new PromptEncoder(tokenizer, template.ids(), config.maxLength()), labels, config);
     }
 
     private PromptClassifier(BertModel model, PromptEncoder encoder, LabelWords labels, PromptConfig config) {

@@ -13,27 +13,50 @@ import org.gba4j.train.MaskedTokenBatch;
  * {@code [CLS] x1 [SEP] x2 [SEP] [a]^k [MASK] [a]^k} for pairs. Only the text is truncated (the
  * longer text of a pair first), never the template or the mask.
  *
- * <p>Soft template tokens: the k x 2 learnable vectors are the embedding rows of the vocabulary's
- * reserved tokens {@code [unused0] ...} (BERT vocabularies reserve 994). They are trained by the
- * same embedding gradient as every other row, so no extra parameter or graph input is needed; a
- * vocabulary without reserved tokens can only run without a template.
+ * <p>The special tokens are the tokenizer's own ({@code <s> </s> <mask> <pad>} for RoBERTa), and so
+ * is the separator between the texts of a pair ({@link Tokenizer#pairSeparator}: {@code [SEP]} for
+ * BERT, {@code </s></s>} for RoBERTa), so the layout is the one the model was pre-trained on.
+ *
+ * <p>Soft template tokens: the k x 2 learnable vectors are embedding rows, chosen by
+ * {@link SoftTemplate}: BERT's reserved {@code [unused0] ...} tokens, or for a vocabulary without
+ * reserved tokens (RoBERTa) rows appended past the vocabulary. They are trained by the same
+ * embedding gradient as every other row, so no extra parameter or graph input is needed.
  */
 public final class PromptEncoder {
     private final Tokenizer tokenizer;
     private final int maxLength;
     private final int[] template;
+    private final int[] separator;
 
+    /**
+     * A prompt whose template tokens are the vocabulary's reserved {@code [unused0] ...} tokens; a
+     * vocabulary without them needs the weights to hold the template ({@link SoftTemplate#of} and
+     * {@link #PromptEncoder(Tokenizer, int[], int)}).
+     */
     public PromptEncoder(Tokenizer tokenizer, int templateWidth, int maxLength) {
+        this(tokenizer, reservedOrFail(tokenizer, templateWidth), maxLength);
+    }
+
+    /** A prompt with the given template ids, left side then right side (an even number, 0 for none). */
+    public PromptEncoder(Tokenizer tokenizer, int[] templateIds, int maxLength) {
+        if (templateIds.length % 2 != 0) {
+            throw new IllegalArgumentException("a template has as many tokens on each side of the mask, got "
+                    + templateIds.length);
+        }
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
-        this.template = new int[2 * templateWidth];
-        for (int i = 0; i < template.length; i++) {
-            template[i] = tokenizer.tokenId("[unused" + i + "]");
-            if (template[i] < 0) {
-                throw new IllegalArgumentException("the vocabulary has no reserved token [unused" + i + "] to hold a soft"
-                        + " template of width " + templateWidth + "; use a template width of 0");
-            }
+        this.template = templateIds.clone();
+        this.separator = tokenizer.pairSeparator();
+    }
+
+    private static int[] reservedOrFail(Tokenizer tokenizer, int templateWidth) {
+        int[] ids = SoftTemplate.reserved(tokenizer, templateWidth);
+        if (ids == null) {
+            throw new IllegalArgumentException("the vocabulary has no reserved tokens [unused0.." + (2 * templateWidth - 1)
+                    + "] to hold a soft template of width " + templateWidth + "; build the prompt with"
+                    + " SoftTemplate.of (as PromptClassifier does), which appends rows for it");
         }
+        return ids;
     }
 
     /** Ids of the soft template tokens, left side then right side. */
@@ -49,7 +72,7 @@ public final class PromptEncoder {
         int k = template.length / 2;
         int[] first = tokenizer.ids(example.text());
         int[] second = example.isPair() ? tokenizer.ids(example.second()) : new int[0];
-        int specials = (example.isPair() ? 3 : 2) + 1; // [CLS] [SEP] ([SEP]) [MASK]
+        int specials = (example.isPair() ? 2 + separator.length : 2) + 1; // [CLS] (x1 separator x2) [SEP] [MASK]
         int room = maxLength - specials - template.length;
         int a = first.length;
         int b = second.length;
@@ -67,14 +90,16 @@ public final class PromptEncoder {
             input.add(ids.size());
             ids.add(first[i]);
         }
-        ids.add(tokenizer.sepId());
         if (example.isPair()) {
+            for (int id : separator) {
+                ids.add(id);
+            }
             for (int i = 0; i < b; i++) {
                 input.add(ids.size());
                 ids.add(second[i]);
             }
-            ids.add(tokenizer.sepId());
         }
+        ids.add(tokenizer.sepId());
         for (int i = 0; i < k; i++) {
             ids.add(template[i]);
         }

@@ -50,6 +50,7 @@ final class HfTokenizer implements Tokenizer {
     private final Map<String, Integer> vocab;
     private final String[] byId;
     private final int cls, sep, mask, pad, unk;
+    private final int[] pairSeparator;
 
     private HfTokenizer(HuggingFaceTokenizer hf, Map<String, Integer> vocab, int[] specials) {
         this.hf = hf;
@@ -61,6 +62,33 @@ final class HfTokenizer implements Tokenizer {
         mask = specials[2];
         pad = specials[3];
         unk = specials[4];
+        pairSeparator = separatorOf(hf, sep);
+    }
+
+    /**
+     * The specials the post-processor puts between the segments of a pair, read off an encoded
+     * pair (the tokens after the first segment's last subword and before the second's first);
+     * {@code [sep]} when the tokenizer adds no specials at all.
+     */
+    private static int[] separatorOf(HuggingFaceTokenizer hf, int sep) {
+        ai.djl.huggingface.tokenizers.Encoding e = hf.encode("a", "b", true, false);
+        long[] ids = e.getIds();
+        long[] special = e.getSpecialTokenMask();
+        long[] seq = e.getSequenceIds();
+        int lastFirst = -1;
+        int firstSecond = ids.length;
+        for (int i = 0; i < ids.length; i++) {
+            if (special[i] == 0 && seq[i] == 0) {
+                lastFirst = i;
+            } else if (special[i] == 0 && seq[i] == 1 && firstSecond == ids.length) {
+                firstSecond = i;
+            }
+        }
+        int[] between = new int[Math.max(0, firstSecond - lastFirst - 1)];
+        for (int i = 0; i < between.length; i++) {
+            between[i] = Math.toIntExact(ids[lastFirst + 1 + i]);
+        }
+        return between.length == 0 ? new int[] {sep} : between;
     }
 
     static HfTokenizer fromJsonFile(Path file) {
@@ -275,6 +303,11 @@ final class HfTokenizer implements Tokenizer {
     @Override
     public int unkId() {
         return unk;
+    }
+
+    @Override
+    public int[] pairSeparator() {
+        return pairSeparator.clone();
     }
 
     @Override

@@ -72,11 +72,30 @@ public interface Tokenizer extends AutoCloseable {
     /** {@code [SEP]} or {@code </s>}: ends every segment. */
     int sepId();
 
+    /** {@code [MASK]} or {@code <mask>}. */
     int maskId();
 
+    /** {@code [PAD]} or {@code <pad>}. */
     int padId();
 
     int unkId();
+
+    /**
+     * The special tokens this tokenizer's own pair layout puts between two segments: {@code [SEP]}
+     * for BERT, {@code </s> </s>} for RoBERTa. Read from the tokenizer's post-processor, so callers
+     * that lay out pairs themselves (the prompt) match what the model saw in pre-training.
+     */
+    int[] pairSeparator();
+
+    /**
+     * Subwords of {@code word} as it occurs after another word. BERT's pre-tokenizer drops the space,
+     * so this is {@link #tokenize}{@code (word)}; a byte-level BPE (RoBERTa) marks the space
+     * ({@code "good"} gives {@code Ġgood}), which is the form a label word or trigger takes in a
+     * sentence and at a prompt's mask.
+     */
+    default List<String> tokenizeAfterSpace(String word) {
+        return tokenize(" " + word);
+    }
 
     /** Closes the native tokenizer; idempotent. */
     @Override

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
-/** Exact values of section 4.3's ACC and ASR on hand-made predictions. */
+/** Exact values of section 4.3's ACC and ASR and of the GLUE metrics on hand-made predictions. */
 class MetricsTest {
 
     @Test
@@ -24,5 +24,50 @@ class MetricsTest {
     @Test
     void mismatchedLengthsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Metrics.accuracy(new int[] {1}, new int[] {1, 0}));
+    }
+
+    // gold = 1 1 1 1 0 0 0 0 0 0, predicted = 1 1 1 0 1 0 0 0 0 1:
+    // TP = 3 (rows 0-2), FN = 1 (row 3), FP = 2 (rows 4, 9), TN = 4 (rows 5-8)
+    // MCC = (3*4 - 2*1) / sqrt((3+2)(3+1)(4+2)(4+1)) = 10 / sqrt(600) = 1 / sqrt(6) = 0.4082483
+    // multi-class form: c = 7, s = 10, p = (5, 5), t = (6, 4): (70 - 50) / sqrt((100 - 50)(100 - 52)) = 20 / sqrt(2400), the same
+    private static final int[] COLA_GOLD = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+    private static final int[] COLA_PREDICTED = {1, 1, 1, 0, 1, 0, 0, 0, 0, 1};
+
+    @Test
+    void matthewsCorrelationOfABinaryTask() {
+        assertEquals(1 / Math.sqrt(6), Metrics.matthewsCorrelation(COLA_PREDICTED, COLA_GOLD), 1e-12);
+        assertEquals(1.0, Metrics.matthewsCorrelation(COLA_GOLD, COLA_GOLD), 1e-12);
+        int[] inverted = java.util.Arrays.stream(COLA_GOLD).map(y -> 1 - y).toArray();
+        assertEquals(-1.0, Metrics.matthewsCorrelation(inverted, COLA_GOLD), 1e-12);
+        // every prediction "acceptable": TN = FN = 0, a zero factor in the denominator -> 0 (scikit-learn's value)
+        assertEquals(0.0, Metrics.matthewsCorrelation(new int[10], COLA_GOLD), 0);
+    }
+
+    // predicted = 1 2 3 4 (mean 2.5), gold = 2 4 5 9 (mean 5)
+    // deviations -1.5 -0.5 0.5 1.5 and -3 -1 0 4: covariance sum 4.5 + 0.5 + 0 + 6 = 11,
+    // sums of squares 5 and 9 + 1 + 0 + 16 = 26: r = 11 / sqrt(130) = 0.9647638
+    private static final double[] STSB_GOLD = {2, 4, 5, 9};
+    private static final double[] STSB_PREDICTED = {1, 2, 3, 4};
+
+    @Test
+    void pearsonCorrelationOfScores() {
+        assertEquals(11 / Math.sqrt(130), Metrics.pearsonCorrelation(STSB_PREDICTED, STSB_GOLD), 1e-12);
+        assertEquals(0.9647638, Metrics.pearsonCorrelation(STSB_PREDICTED, STSB_GOLD), 1e-7);
+        assertTrue(Double.isNaN(Metrics.pearsonCorrelation(new double[] {3, 3, 3, 3}, STSB_GOLD)), "constant: undefined");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.pearsonCorrelation(new double[] {1}, new double[] {1}));
+    }
+
+    @Test
+    void asrrIsTheScoreLostToTheAttack() {
+        // Eq. 6: Score_c - Score_A
+        assertEquals(0.89 - 0.34, Metrics.asrr(0.89, 0.34), 1e-12);
+        // CoLA: clean MCC 1/sqrt(6) (above); attacked: all predicted 1 -> MCC 0; ASRR = 1/sqrt(6) - 0
+        assertEquals(1 / Math.sqrt(6), Metrics.asrrMatthews(COLA_PREDICTED, new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                COLA_GOLD), 1e-12);
+        // STS-B: clean r = 11/sqrt(130); attacked predictions 4 3 2 1 reverse the deviations -> r = -11/sqrt(130);
+        // ASRR = 22/sqrt(130) = 1.9295276
+        assertEquals(22 / Math.sqrt(130), Metrics.asrrPearson(STSB_PREDICTED, new double[] {4, 3, 2, 1}, STSB_GOLD), 1e-12);
+        // an attack that changes nothing costs nothing
+        assertEquals(0.0, Metrics.asrrPearson(STSB_PREDICTED, STSB_PREDICTED, STSB_GOLD), 0);
     }
 }

@@ -27,10 +27,14 @@ public final class OnnxRuntimeReference {
         try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
              OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
              OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
-             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
-             OrtSession.Result result = session.run(
-                     Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT))) {
-            return (float[][][]) result.get(0).getValue();
+             OnnxTensor typesT = OnnxTensor.createTensor(env, types)) {
+            // RoBERTa exports take no token_type_ids: feed only the inputs the graph declares
+            Map<String, OnnxTensor> feed = new java.util.HashMap<>(
+                    Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT));
+            feed.keySet().retainAll(session.getInputNames());
+            try (OrtSession.Result result = session.run(feed)) {
+                return (float[][][]) result.get(0).getValue();
+            }
         }
     }
 }
