@@ -1,0 +1,83 @@
+package org.gba4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.gba4j.cli.Experiments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A damaged dataset stops a grid with one clear line before any training: no model is loaded, no
+ * cell or model folder is created, no report is written.
+ */
+class GridDatasetCheckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void checksumMismatchStopsTheRunBeforeTraining() throws Exception {
+        Path datasets = copyMr();
+        // valid gzip and valid CSV, but not the file SUMS.txt describes
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(datasets.resolve("mr/test.csv.gz")))) {
+            out.write("text,label\na quietly altered row,1\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Result result = runTable12(datasets);
+        assertOneLineError(result, "mr/test.csv.gz: checksum mismatch");
+    }
+
+    @Test
+    void malformedFileStopsTheRunBeforeTraining() throws Exception {
+        Path datasets = copyMr();
+        Files.writeString(datasets.resolve("mr/train.csv.gz"), "this is not gzip");
+        Result result = runTable12(datasets);
+        assertOneLineError(result, "mr/train.csv.gz: is not a readable gzip file");
+    }
+
+    private Path copyMr() throws Exception {
+        Path datasets = Files.createDirectories(dir.resolve("datasets/mr"));
+        for (String split : new String[] {"train", "dev", "test"}) {
+            Files.copy(Path.of("datasets/mr/" + split + ".csv.gz"), datasets.resolve(split + ".csv.gz"));
+        }
+        Files.copy(Path.of("datasets/SUMS.txt"), dir.resolve("datasets/SUMS.txt"));
+        return dir.resolve("datasets");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result runTable12(Path datasets) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setProperty("gba4j.datasets", datasets.toString());
+        try {
+            int code = Experiments.run("table12", "--profile", "smoke", "--datasets", "mr", "--out",
+                    dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("gba4j.datasets");
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    private void assertOneLineError(Result result, String expected) {
+        assertEquals(2, result.code(), result.err());
+        var errors = result.err().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), result.err());
+        assertTrue(errors.get(0).contains(expected), "stderr was: " + result.err());
+        assertFalse(result.out().contains("step"), "training started: " + result.out());
+        assertFalse(Files.exists(dir.resolve("out")), "a run stopped by bad data must not create its work folder");
+        assertFalse(Files.exists(dir.resolve("reports")), "a run stopped by bad data must not write reports");
+    }
+}

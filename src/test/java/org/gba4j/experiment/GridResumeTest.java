@@ -1,0 +1,90 @@
+package org.gba4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.gba4j.cli.Experiments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A grid run killed mid-cell (a separate JVM, destroyed forcibly) resumes with the same command:
+ * every cell ends up stored exactly once, the cell finished before the kill is not recomputed, and
+ * no partial file survives. Runs table12 on MR with the smoke profile (4 cells, real MiniLM).
+ */
+class GridResumeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedRunResumesWithEveryCellOnce() throws Exception {
+        List<String> args = List.of("table12", "--profile", "smoke", "--datasets", "mr", "--out",
+                dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+        Path cells = dir.resolve("out/smoke-minilm-seed42/cells");
+
+        killDuringSecondCell(args);
+        List<Path> before = files(cells);
+        assertEquals(1, before.size(), "exactly the first cell was stored before the kill: " + before);
+        String firstCell = Files.readString(before.get(0));
+
+        assertEquals(0, Experiments.run(args.toArray(String[]::new)));
+
+        List<String> expected = new Table12().cells(List.of(PaperDataset.MR)).stream().map(c -> c.id() + ".json").sorted()
+                .toList();
+        assertEquals(expected, files(cells).stream().map(p -> p.getFileName().toString()).sorted().toList());
+        assertEquals(firstCell, Files.readString(before.get(0)), "the finished cell was recomputed");
+        try (Stream<Path> all = Files.walk(dir)) {
+            List<Path> hidden = all.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+            assertEquals(List.of(), hidden, "partial files or folders left behind");
+        }
+        Map<String, Integer> rows = new HashMap<>();
+        try (var reader = Files.newBufferedReader(dir.resolve("reports/table12.csv"))) {
+            for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                rows.merge(row.get("defense"), 1, Integer::sum);
+                assertFalse(row.get("ACC").isEmpty());
+            }
+        }
+        assertEquals(Map.of("none", 1, "pt", 1, "pt-soft", 1, "gba", 1), rows);
+    }
+
+    /** Starts the grid in its own JVM and destroys it a few seconds into the second cell. */
+    private void killDuringSecondCell(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8G", "-cp", System.getProperty("java.class.path"),
+                Experiments.class.getName()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.startsWith("[2/4]")) {
+                    Thread.sleep(3000); // inside the second cell's training
+                    break;
+                }
+            }
+            process.destroyForcibly();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the grid JVM did not die");
+        }
+        assertTrue(seen.toString().contains("[2/4]"), "the grid never reached its second cell:\n" + seen);
+    }
+
+    private static List<Path> files(Path folder) throws Exception {
+        try (Stream<Path> list = Files.list(folder)) {
+            return list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+    }
+}
