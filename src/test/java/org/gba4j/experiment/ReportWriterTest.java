@@ -43,6 +43,21 @@ class ReportWriterTest {
     }
 
     @Test
+    void figuresAreWrittenAsPng() throws Exception {
+        CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.01"),
+                Map.of("model", "minilm"), Map.of("asr", 0.1, "acc", 0.8), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z");
+        ReportWriter.write(new Fig2(), List.of(gba), List.of(PaperDataset.MR), dir, "cmd", Profile.SMOKE, 48);
+        for (String png : List.of("fig2-asr.png", "fig2-acc.png")) {
+            byte[] bytes = Files.readAllBytes(dir.resolve(png));
+            assertEquals((byte) 0x89, bytes[0]);
+            assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        String md = Files.readString(dir.resolve("fig2.md"));
+        assertTrue(md.contains("| gba | 1% | 10.00 | 80.00 |"), md);
+        assertTrue(md.contains("- Cells: 1 of 48 finished"), md);
+    }
+
+    @Test
     void cellIdsAreStableAndParameterOrderFree() {
         Cell a = new Cell("hs", "badnets", "cf", "gba").with("width", "4").with("fraction", "0.05");
         Cell b = new Cell("hs", "badnets", "cf", "gba").with("fraction", "0.05").with("width", "4");

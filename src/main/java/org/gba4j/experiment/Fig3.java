@@ -1,0 +1,68 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * Figure 3 (section 5.2): how far each trigger's embedding sits from the class tokens (the label
+ * words, the class centres of a prompt model) before and after GBA, as an RMSE averaged over label
+ * words and tasks. Four BadNets backdoors with the triggers cf, mn, tq and bb.
+ */
+public final class Fig3 implements Experiment {
+    static final List<String> TRIGGERS = List.of("cf", "mn", "tq", "bb");
+
+    @Override
+    public String name() {
+        return "fig3";
+    }
+
+    @Override
+    public String description() {
+        return "RMSE from trigger embeddings (cf, mn, tq, bb) to the class tokens before and after GBA";
+    }
+
+    @Override
+    public List<PaperDataset> defaultDatasets() {
+        return PaperDataset.TABLE1;
+    }
+
+    @Override
+    public List<Cell> cells(List<PaperDataset> datasets) {
+        List<Cell> cells = new ArrayList<>();
+        for (PaperDataset d : datasets) {
+            for (String trigger : TRIGGERS) {
+                cells.add(new Cell(d.name(), "badnets", trigger, "gba"));
+            }
+        }
+        return cells;
+    }
+
+    private static double mean(Results r, String trigger, String metric) {
+        return r.mean(c -> c.trigger().equals(trigger), metric);
+    }
+
+    @Override
+    public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
+        Results r = new Results(results);
+        MarkdownTable table = new MarkdownTable(List.of("Trigger", "RMSE before", "RMSE after", "ASR after", "ACC after"));
+        for (String trigger : TRIGGERS) {
+            table.row(List.of(trigger, String.format(java.util.Locale.ROOT, "%.5f", mean(r, trigger, "rmse_before")),
+                    String.format(java.util.Locale.ROOT, "%.5f", mean(r, trigger, "rmse_after")),
+                    MarkdownTable.percent(mean(r, trigger, "asr")), MarkdownTable.percent(mean(r, trigger, "acc"))));
+        }
+        return "Means over the tasks run. The paper plots this only: after GBA the triggers sit closer to the class"
+                + " tokens. Plot: `fig3.png`.\n\n" + table.render();
+    }
+
+    @Override
+    public Map<String, Chart<?, ?>> plots(List<CellResult> results, List<PaperDataset> datasets) {
+        Results r = new Results(results);
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        series.put("before", TRIGGERS.stream().map(t -> mean(r, t, "rmse_before")).toList());
+        series.put("after GBA", TRIGGERS.stream().map(t -> mean(r, t, "rmse_after")).toList());
+        return Map.of("fig3.png", Plots.bars("Figure 3: trigger-to-class-token RMSE", "trigger", "RMSE", TRIGGERS, series));
+    }
+}
