@@ -70,7 +70,42 @@ public class TextClassifier {
 
     /** Predicted class of each example. */
     public int[] predict(List<LabeledText> examples) {
+        double[][] logits = candidateLogits(examples);
         int[] out = new int[examples.size()];
+        for (int i = 0; i < out.length; i++) {
+            int best = 0;
+            for (int c = 1; c < candidates.length; c++) {
+                if (logits[i][c] > logits[i][best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /**
+     * Each example's distribution over the classes: a softmax over the candidates' logits only (for
+     * a prompt model, over the label words, as LM-BFF's regression interpolates between two poles).
+     */
+    public double[][] probabilities(List<LabeledText> examples) {
+        double[][] logits = candidateLogits(examples);
+        for (double[] row : logits) {
+            double max = java.util.Arrays.stream(row).max().orElse(0);
+            double sum = 0;
+            for (int c = 0; c < row.length; c++) {
+                row[c] = Math.exp(row[c] - max);
+                sum += row[c];
+            }
+            for (int c = 0; c < row.length; c++) {
+                row[c] /= sum;
+            }
+        }
+        return logits;
+    }
+
+    private double[][] candidateLogits(List<LabeledText> examples) {
+        double[][] out = new double[examples.size()][candidates.length];
         int batchSize = 32;
         for (int start = 0; start < examples.size(); start += batchSize) {
             List<LabeledText> slice = examples.subList(start, Math.min(examples.size(), start + batchSize))
@@ -78,13 +113,9 @@ public class TextClassifier {
             var batch = encoder.batch(slice);
             INDArray logits = model.logits(batch.tokens(), batch.positions());
             for (int i = 0; i < slice.size(); i++) {
-                int best = 0;
-                for (int c = 1; c < candidates.length; c++) {
-                    if (logits.getDouble(i, candidates[c]) > logits.getDouble(i, candidates[best])) {
-                        best = c;
-                    }
+                for (int c = 0; c < candidates.length; c++) {
+                    out[start + i][c] = logits.getDouble(i, candidates[c]);
                 }
-                out[start + i] = best;
             }
         }
         return out;

@@ -28,7 +28,7 @@ final class GridCommand implements Callable<Integer> {
             + " default: ${DEFAULT-VALUE}")
     String profile;
 
-    @Option(names = "--datasets", split = ",", description = "tasks to run, from yelp, mr, hs, agnews, fakeddit;"
+    @Option(names = "--datasets", split = ",", description = "tasks to run, from yelp, mr, hs, agnews, fakeddit (Table 1) and cola, sst2, mrpc, rte, stsb (GLUE);"
             + " default: the experiment's")
     List<String> datasets;
 
@@ -56,6 +56,9 @@ final class GridCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Profile chosen = Profile.of(profile);
+        if (model == null && experiment.requiredModel() != null) {
+            throw new IllegalArgumentException(experiment.name() + " needs --model: " + experiment.requiredModel());
+        }
         if (model != null) {
             chosen = chosen.withModel(model);
         }

@@ -24,9 +24,20 @@ import org.gba4j.io.ModelFileException;
  */
 public final class CsvDataset {
 
-    /** Which columns hold the text(s) and the label. */
-    public record Columns(String text, String second, String label) {
+    /**
+     * Which columns hold the text(s) and the label.
+     *
+     * @param labelNames the label column's values in class order when they are names (RTE's
+     *                   entailment / not_entailment); null for integer class indices
+     * @param scoreMax   positive for a regression score in [0, scoreMax] (STS-B: 5): the example
+     *                   keeps the score, its label is the nearer pole (0 below scoreMax / 2, else 1)
+     */
+    public record Columns(String text, String second, String label, java.util.List<String> labelNames, double scoreMax) {
         public static final Columns SINGLE = new Columns("text", null, "label");
+
+        public Columns(String text, String second, String label) {
+            this(text, second, label, null, 0);
+        }
     }
 
     private CsvDataset() {
@@ -77,19 +88,45 @@ public final class CsvDataset {
                     + " fields, the header has " + record.getParser().getHeaderNames().size(), "Fix or remove the row");
         }
         String label = record.get(columns.label()).trim();
+        String second = columns.second() == null ? null : record.get(columns.second());
+        if (columns.scoreMax() > 0) {
+            double score = score(label, source, record, columns.scoreMax());
+            return new LabeledText(record.get(columns.text()), second, score < columns.scoreMax() / 2 ? 0 : 1, score);
+        }
         int value;
-        try {
-            value = Integer.parseInt(label);
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(source, "row " + record.getRecordNumber() + " has label '" + label
-                    + "', not a class index", "Labels must be integers 0..classes-1");
+        if (columns.labelNames() != null) {
+            value = columns.labelNames().indexOf(label);
+            if (value < 0) {
+                throw new ModelFileException(source, "row " + record.getRecordNumber() + " has label '" + label
+                        + "', not one of " + columns.labelNames(), "Fix or remove the row");
+            }
+        } else {
+            try {
+                value = Integer.parseInt(label);
+            } catch (NumberFormatException e) {
+                throw new ModelFileException(source, "row " + record.getRecordNumber() + " has label '" + label
+                        + "', not a class index", "Labels must be integers 0..classes-1");
+            }
         }
         if (value < 0) {
             throw new ModelFileException(source, "row " + record.getRecordNumber() + " has negative label " + value,
                     "Labels must be integers 0..classes-1");
         }
-        String second = columns.second() == null ? null : record.get(columns.second());
         return new LabeledText(record.get(columns.text()), second, value);
+    }
+
+    private static double score(String value, String source, CSVRecord record, double max) {
+        double score;
+        try {
+            score = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            score = Double.NaN;
+        }
+        if (!(score >= 0 && score <= max)) {
+            throw new ModelFileException(source, "row " + record.getRecordNumber() + " has score '" + value
+                    + "', not a number in [0, " + max + "]", "Fix or remove the row");
+        }
+        return score;
     }
 
     private static String firstLine(String message) {

@@ -32,9 +32,14 @@ public final class ProjectDatasets {
 
     /** A verified split, e.g. {@code ("mr", "train")}. */
     public List<LabeledText> load(String dataset, String split) {
+        return load(dataset, split, CsvDataset.Columns.SINGLE);
+    }
+
+    /** A verified split with its own columns, e.g. {@code ("glue/rte", "train", ...)}. */
+    public List<LabeledText> load(String dataset, String split, CsvDataset.Columns columns) {
         Path file = file(dataset, split);
         verify(file, dataset + "/" + split + ".csv");
-        return CsvDataset.read(file, CsvDataset.Columns.SINGLE);
+        return CsvDataset.read(file, columns);
     }
 
     public Path file(String dataset, String split) {

@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.gba4j.attack.Poisoner;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.eval.Metrics;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.ClassifierHead;
 import org.gba4j.model.WeightNames;
@@ -19,9 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Computes one cell, the data flowing one way: task data -> backdoor (attack stage) -> defense ->
- * optional further adaptation (Table 4) -> evaluation. Metrics: ACC on the clean test sample;
- * ASR (section 4.3) with the attack's triggers inserted into the test examples not of the target
- * class, the best probe's for NeuBA; and the Figure 3 distance, the RMSE between each trigger's
+ * optional further adaptation (Table 4) -> evaluation. Metrics: the task's ({@link Scoring}), and
+ * the Figure 3 distance, the RMSE between each trigger's
  * embedding and each label word's, averaged, before and after the defense.
  */
 public final class CellRunner {
@@ -59,8 +56,7 @@ public final class CellRunner {
         if (adaptTo.isEmpty()) {
             List<LabeledText> test = data.test(task);
             config.put("test_rows", Integer.toString(test.size()));
-            metrics.put("acc", accuracy(defended, test));
-            metrics.put("asr", attackSuccessRate(defended, test, backdoor));
+            metrics.putAll(Scoring.score(defended, task, test, backdoor, seed));
             metrics.put("rmse_before", triggerToLabelRmse(backdoor.encoder().get(WeightNames.WORD_EMBEDDINGS), backdoor, task));
             metrics.put("rmse_after", triggerToLabelRmse(defended.model().wordEmbeddings(), backdoor, task));
         } else {
@@ -98,24 +94,7 @@ public final class CellRunner {
     }
 
     static double accuracy(TextClassifier classifier, List<LabeledText> test) {
-        return Metrics.accuracy(classifier.predict(test), test.stream().mapToInt(LabeledText::label).toArray());
-    }
-
-    /** The best probe's ASR, each probe measured on the test examples not of its target class. */
-    double attackSuccessRate(TextClassifier classifier, List<LabeledText> test, Backdoor backdoor) {
-        double best = Double.NaN;
-        for (Backdoor.Probe probe : backdoor.probes()) {
-            List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
-            if (others.isEmpty()) {
-                continue;
-            }
-            List<LabeledText> triggered = new Poisoner(probe.triggers(), probe.target(), seed)
-                    .triggerTest(others, backdoor.count(), backdoor.position());
-            double asr = Metrics.attackSuccessRate(classifier.predict(triggered),
-                    others.stream().mapToInt(LabeledText::label).toArray(), probe.target());
-            best = Double.isNaN(best) ? asr : Math.max(best, asr);
-        }
-        return best;
+        return org.gba4j.eval.Metrics.accuracy(classifier.predict(test), test.stream().mapToInt(LabeledText::label).toArray());
     }
 
     /** Figure 3: mean RMSE between each trigger's embedding row and each label word's. */

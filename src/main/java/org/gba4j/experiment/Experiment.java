@@ -20,6 +20,11 @@ public interface Experiment {
 
     List<Cell> cells(List<PaperDataset> datasets);
 
+    /** What {@code --model} must name when the profile's model cannot serve (null: any model). */
+    default String requiredModel() {
+        return null;
+    }
+
     /** The Markdown body (tables, notes, paper's numbers beside ours) for finished cells. */
     String markdown(List<CellResult> results, List<PaperDataset> datasets);
 

@@ -35,29 +35,43 @@ public final class GridData {
     public void verify(Collection<PaperDataset> tasks) {
         for (PaperDataset task : tasks) {
             split(task, "train");
-            split(task, "test");
+            split(task, task.testSplit());
         }
     }
 
     /** The profile's clean training sample. */
     public List<LabeledText> train(PaperDataset task) {
-        return sample(split(task, "train"), profile.trainRows(), seed);
+        return poles(task, sample(split(task, "train"), profile.trainRows(), seed));
     }
 
     /** A share of the whole training split (Figure 2, Table 3): at least one example per class. */
     public List<LabeledText> trainFraction(PaperDataset task, double fraction) {
         List<LabeledText> all = split(task, "train");
         int rows = Math.max(task.classes(), (int) Math.round(all.size() * fraction));
-        return sample(all, rows, seed);
+        return poles(task, sample(all, rows, seed));
     }
 
     public List<LabeledText> test(PaperDataset task) {
-        return sample(split(task, "test"), profile.testRows(), seed + 1);
+        return sample(split(task, task.testSplit()), profile.testRows(), seed + 1);
+    }
+
+    /**
+     * Regression rows train towards LM-BFF's two-pole target p(high) = score / max. Our training loss
+     * is cross-entropy on one class token, so each row's class is drawn once from that target
+     * (seeded): an unbiased one-sample estimate of the soft-target cross-entropy.
+     */
+    private List<LabeledText> poles(PaperDataset task, List<LabeledText> rows) {
+        if (!task.isRegression()) {
+            return rows;
+        }
+        Random random = new Random(seed + 2);
+        return rows.stream().map(r -> new LabeledText(r.text(), r.second(),
+                random.nextDouble() < r.score() / task.columns().scoreMax() ? 1 : 0, r.score())).toList();
     }
 
     private List<LabeledText> split(PaperDataset task, String split) {
         return cache.computeIfAbsent(task.name() + "/" + split, k -> {
-            List<LabeledText> rows = datasets.load(task.name(), split);
+            List<LabeledText> rows = datasets.load(task.folder(), split, task.columns());
             for (LabeledText row : rows) {
                 if (row.label() < 0 || row.label() >= task.classes()) {
                     throw new IllegalArgumentException(task.name() + "/" + split + " has label " + row.label()

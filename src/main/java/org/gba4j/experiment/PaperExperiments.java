@@ -8,6 +8,7 @@ public final class PaperExperiments {
     }
 
     public static List<Experiment> all() {
-        return List.of(new Table2(), new Table12(), new Table3(), new Fig2(), new Fig3(), new Fig4(), new Table4());
+        return List.of(new Table2(), new Table12(), new Table3(), new Fig2(), new Fig3(), new Fig4(), new Table4(), new Table10(),
+                new Table11());
     }
 }

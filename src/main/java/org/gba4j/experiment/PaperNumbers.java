@@ -55,9 +55,28 @@ public final class PaperNumbers {
             "gba", new double[] {98.78, 98.02, 98.41, 96.17},
             "nad-c", new double[] {90.25, 93.25, 94.18, 92.32});
 
-    /** The paper's value for a task column, NaN when the task is not one of Table 1's five. */
+    /**
+     * Table 11 (GLUE, bert-base, BadNets), by defense; pairs per task in our column order CoLA
+     * (ASRR, Matt.), SST-2 (ASR, ACC), MRPC (ASR, ACC), RTE (ASR, ACC), STS-B (ASRR, Pear.).
+     * Correlations and ASRR are fractions as the paper prints them; ASR and ACC percent.
+     */
+    public static final Map<String, double[]> TABLE11 = Map.of(
+            "none", new double[] {0.02, 0.54, 100.00, 91.17, 100.00, 78.92, 100.00, 65.70, 0.55, 0.89},
+            "clean-ft", new double[] {0.00, 0.57, 100.00, 91.17, 99.45, 77.21, 100.00, 63.18, 0.31, 0.86},
+            "gba", new double[] {0.01, 0.55, 4.17, 87.84, 5.68, 80.39, 1.37, 63.02, 0.01, 0.83});
+
+    /** Table 10 (RoBERTa-base, BadNets), by defense; Table 1's column order. */
+    public static final Map<String, double[]> TABLE10 = Map.of(
+            "none", new double[] {100.00, 96.63, 100.00, 90.61, 100.00, 95.97, 100.00, 93.16, 100.00, 86.87},
+            "clean-ft", new double[] {100.00, 96.83, 100.00, 90.85, 100.00, 96.03, 100.00, 92.46, 100.00, 86.82},
+            "nad", new double[] {93.87, 97.33, 74.34, 90.65, 100.00, 95.73, 81.40, 93.98, 99.31, 86.89},
+            "nad-c", new double[] {6.88, 94.33, 1.90, 87.84, 4.95, 92.99, 0.64, 89.95, 10.95, 80.81},
+            "gba", new double[] {8.41, 93.97, 1.32, 90.66, 2.92, 93.41, 1.56, 90.35, 7.75, 80.91});
+
+    /** The paper's value for a task column (Table 1's or GLUE's order), NaN for another task. */
     public static double at(double[] row, PaperDataset task, boolean acc) {
-        int column = PaperDataset.TABLE1.indexOf(task);
+        int column = PaperDataset.TABLE1.contains(task) ? PaperDataset.TABLE1.indexOf(task)
+                : PaperDataset.GLUE.indexOf(task);
         return row == null || column < 0 ? Double.NaN : row[2 * column + (acc ? 1 : 0)];
     }
 

@@ -1,0 +1,83 @@
+package org.gba4j.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.gba4j.attack.Poisoner;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+import org.gba4j.eval.Metrics;
+
+/**
+ * A cell's scores by the task's metric. Classification (section 4.3): ACC on the clean test set and
+ * ASR, the best probe's, each probe measured on the test examples not of its target class. CoLA
+ * and STS-B (appendix D.2): Matthews or Pearson correlation on the clean test set, and ASRR (Eq. 6),
+ * the correlation lost when every test example carries the trigger (the best probe's). STS-B's
+ * prediction is LM-BFF's interpolation: max score x p(high pole).
+ */
+final class Scoring {
+    private Scoring() {
+    }
+
+    static Map<String, Double> score(TextClassifier classifier, PaperDataset task, List<LabeledText> test, Backdoor backdoor,
+                                     long seed) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+        out.put("acc", Metrics.accuracy(classifier.predict(test), gold));
+        switch (task.metric()) {
+            case "acc" -> out.put("asr", attackSuccessRate(classifier, test, backdoor, seed));
+            case "mcc" -> {
+                double clean = Metrics.matthewsCorrelation(classifier.predict(test), gold);
+                out.put("mcc", clean);
+                out.put("asrr", bestLoss(backdoor, seed, test, triggered ->
+                        clean - Metrics.matthewsCorrelation(classifier.predict(triggered), gold)));
+            }
+            case "pearson" -> {
+                double[] scores = test.stream().mapToDouble(LabeledText::score).toArray();
+                double clean = Metrics.pearsonCorrelation(predictScores(classifier, test, task), scores);
+                out.put("pearson", clean);
+                out.put("asrr", bestLoss(backdoor, seed, test, triggered ->
+                        clean - Metrics.pearsonCorrelation(predictScores(classifier, triggered, task), scores)));
+            }
+            default -> throw new IllegalArgumentException("unknown metric " + task.metric());
+        }
+        return out;
+    }
+
+    /** The best probe's ASR, each probe measured on the test examples not of its target class. */
+    static double attackSuccessRate(TextClassifier classifier, List<LabeledText> test, Backdoor backdoor, long seed) {
+        double best = Double.NaN;
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
+            if (others.isEmpty()) {
+                continue;
+            }
+            List<LabeledText> triggered = new Poisoner(probe.triggers(), probe.target(), seed)
+                    .triggerTest(others, backdoor.count(), backdoor.position());
+            double asr = Metrics.attackSuccessRate(classifier.predict(triggered),
+                    others.stream().mapToInt(LabeledText::label).toArray(), probe.target());
+            best = Double.isNaN(best) ? asr : Math.max(best, asr);
+        }
+        return best;
+    }
+
+    private static double bestLoss(Backdoor backdoor, long seed, List<LabeledText> test,
+                                   java.util.function.ToDoubleFunction<List<LabeledText>> loss) {
+        double best = Double.NaN;
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            double value = loss.applyAsDouble(new Poisoner(probe.triggers(), probe.target(), seed)
+                    .triggerTest(test, backdoor.count(), backdoor.position()));
+            best = Double.isNaN(best) ? value : Math.max(best, value);
+        }
+        return best;
+    }
+
+    private static double[] predictScores(TextClassifier classifier, List<LabeledText> examples, PaperDataset task) {
+        double[][] p = classifier.probabilities(examples);
+        double[] out = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = task.columns().scoreMax() * p[i][1];
+        }
+        return out;
+    }
+}
