@@ -50,8 +50,10 @@ final class GridProgress {
     void endCell(CellResult result) {
         computed++;
         secondsComputed += result.wallSeconds();
-        out.printf(Locale.ROOT, "\r  done in %s: ASR %s ACC %s  (grid left ~%s)%s%n", clock(result.wallSeconds()),
-                MarkdownTable.percent(result.metric("asr")), MarkdownTable.percent(result.metric("acc")), gridLeft(),
+        StringBuilder scores = new StringBuilder();
+        result.metrics().entrySet().stream().filter(e -> !e.getKey().startsWith("rmse")).sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> scores.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue())));
+        out.printf(Locale.ROOT, "\r  done in %s:%s  (grid left ~%s)%s%n", clock(result.wallSeconds()), scores, gridLeft(),
                 " ".repeat(40));
     }
 

@@ -37,7 +37,7 @@ final class Scoring {
                 double clean = Metrics.pearsonCorrelation(predictScores(classifier, test, task), scores);
                 out.put("pearson", clean);
                 out.put("asrr", bestLoss(backdoor, seed, test, triggered ->
-                        clean - Metrics.pearsonCorrelation(predictScores(classifier, triggered, task), scores)));
+                        clean - orZero(Metrics.pearsonCorrelation(predictScores(classifier, triggered, task), scores))));
             }
             default -> throw new IllegalArgumentException("unknown metric " + task.metric());
         }
@@ -70,6 +70,14 @@ final class Scoring {
             best = Double.isNaN(best) ? value : Math.max(best, value);
         }
         return best;
+    }
+
+    /**
+     * Pearson's r is undefined for a constant prediction (the backdoor forcing every score to one
+     * pole); it carries no correlation, so ASRR counts it as 0, as Matthews' coefficient does.
+     */
+    private static double orZero(double correlation) {
+        return Double.isNaN(correlation) ? 0 : correlation;
     }
 
     private static double[] predictScores(TextClassifier classifier, List<LabeledText> examples, PaperDataset task) {
