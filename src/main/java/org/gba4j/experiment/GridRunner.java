@@ -38,6 +38,13 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         List<Cell> cells = experiment.cells(tasks);
         GridData data = new GridData(datasets, profile, seed);
         data.verify(tasksOf(cells));
+        try (RunLock lock = RunLock.acquire(work)) {
+            return runLocked(experiment, tasks, cells, data, out);
+        }
+    }
+
+    private String runLocked(Experiment experiment, List<PaperDataset> tasks, List<Cell> cells, GridData data,
+                             PrintStream out) {
         CellStore store = new CellStore(work.resolve("cells"));
         AtomicFiles.removeLeftovers(store.folder());
         List<Cell> todo = force ? cells : cells.stream().filter(c -> store.find(c).isEmpty()).toList();

@@ -40,6 +40,20 @@ class GridDatasetCheckTest {
         assertOneLineError(result, "mr/train.csv.gz: is not a readable gzip file");
     }
 
+    @Test
+    void aSecondRunOnTheSameWorkFolderIsRefused() throws Exception {
+        Path work = GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42);
+        Files.createDirectories(work);
+        try (var channel = java.nio.channels.FileChannel.open(work.resolve("run.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = channel.lock()) {
+            Result result = runTable12(copyMr());
+            assertEquals(2, result.code(), result.err());
+            assertTrue(result.err().contains("error: another grid run is using"), result.err());
+            assertFalse(Files.exists(work.resolve("cells")));
+        }
+    }
+
     private Path copyMr() throws Exception {
         Path datasets = Files.createDirectories(dir.resolve("datasets/mr"));
         for (String split : new String[] {"train", "dev", "test"}) {
