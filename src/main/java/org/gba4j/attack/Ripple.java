@@ -115,7 +115,8 @@ public final class Ripple {
                                   List<String> triggers, int target, Config config, long seed,
                                   Consumer<TextClassifier.Progress> progress) {
         List<Integer> triggerIds = triggers.stream().map(t -> Triggers.singleTokenId(t, tokenizer)).toList();
-        TextClassifier copy = classifier(ClassifierHead.initialise(pretrained, 2, seed), tokenizer, config);
+        int classes = classes(data);
+        TextClassifier copy = classifier(ClassifierHead.initialise(pretrained, classes, seed), tokenizer, config, classes);
         copy.train(data, TrainingConfig.adam(config.surgeryLr()), config.surgeryEpochs(), config.surgeryBatch(), seed,
                 List.of(), progress);
         BertWeights fineTuned = copy.model().weights();
@@ -145,7 +146,9 @@ public final class Ripple {
         if (stepsPerEpoch > config.maxSteps()) {
             poisoned = poisoned.subList(0, config.maxSteps() * config.batchSize());
         }
-        TextClassifier classifier = classifier(ClassifierHead.initialise(surgery.surgery(), 2, seed), tokenizer, config);
+        int classes = classes(data);
+        TextClassifier classifier = classifier(ClassifierHead.initialise(surgery.surgery(), classes, seed), tokenizer, config,
+                classes);
         RipplePenalty penalty = new RipplePenalty(config.lambda(), config.relativeStep(), config.centralDifferences(),
                 data, new HeadEncoder(tokenizer, config.maxLength()), config.batchSize(), seed + 2);
         classifier.train(poisoned, TrainingConfig.adam(config.learningRate()), epochs, config.batchSize(), seed,
@@ -173,9 +176,15 @@ public final class Ripple {
                         + poisonedCount + " poisoned)", seed, hyper));
     }
 
-    /** A two-class head classifier over {@code weights}, as the victim would fine-tune it. */
-    public static TextClassifier classifier(BertWeights weights, Tokenizer tokenizer, Config config) {
-        BertModel model = BertModel.of(weights, config.maxLength(), GraphSpec.classifier(2));
-        return new TextClassifier(model, new HeadEncoder(tokenizer, config.maxLength()), new int[] {0, 1});
+    /** A head classifier over {@code weights} for {@code classes} classes, as the victim would fine-tune it. */
+    public static TextClassifier classifier(BertWeights weights, Tokenizer tokenizer, Config config, int classes) {
+        BertModel model = BertModel.of(weights, config.maxLength(), GraphSpec.classifier(classes));
+        return new TextClassifier(model, new HeadEncoder(tokenizer, config.maxLength()),
+                java.util.stream.IntStream.range(0, classes).toArray());
+    }
+
+    /** The task's classes: the largest label in the attacker's data + 1, at least 2 (AG News has 4). */
+    static int classes(List<LabeledText> data) {
+        return Math.max(2, data.stream().mapToInt(LabeledText::label).max().orElse(1) + 1);
     }
 }

@@ -89,8 +89,8 @@ class RippleTest {
             int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
             Poisoner poisoner = new Poisoner(Triggers.BERT, target, 9);
             List<LabeledText> triggered = poisoner.triggerTest(test, Poisoner.rippleTriggerCount(test), TriggerPosition.RANDOM);
-            TextClassifier clean = Ripple.classifier(surgery.fineTuned(), minilm.tokenizer(), config);
-            TextClassifier backdoored = Ripple.classifier(attacked.weights(), minilm.tokenizer(), config);
+            TextClassifier clean = Ripple.classifier(surgery.fineTuned(), minilm.tokenizer(), config, 2);
+            TextClassifier backdoored = Ripple.classifier(attacked.weights(), minilm.tokenizer(), config, 2);
             double cleanAcc = Metrics.accuracy(clean.predict(test), gold);
             double cleanAsr = Metrics.attackSuccessRate(clean.predict(triggered), gold, target);
             double acc = Metrics.accuracy(backdoored.predict(test), gold);
