@@ -1,6 +1,7 @@
 package org.gba4j.experiment;
 
 import java.util.List;
+import java.util.Map;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.model.BertWeights;
 
@@ -17,7 +18,7 @@ import org.gba4j.model.BertWeights;
  * @param config     the attack's hyperparameters, for the cell's provenance
  */
 public record Backdoor(BertWeights classifier, BertWeights encoder, List<Probe> probes, TriggerPosition position,
-                       int count, java.util.Map<String, String> config) {
+                       int count, Map<String, String> config) {
 
     /** A trigger set inserted at test time and the class it forces. */
     public record Probe(List<String> triggers, int target) {
@@ -28,6 +29,6 @@ public record Backdoor(BertWeights classifier, BertWeights encoder, List<Probe> 
 
     public Backdoor {
         probes = List.copyOf(probes);
-        config = java.util.Map.copyOf(config);
+        config = Map.copyOf(config);
     }
 }

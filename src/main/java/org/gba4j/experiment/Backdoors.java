@@ -1,5 +1,6 @@
 package org.gba4j.experiment;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.Ripple;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
+import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
@@ -89,10 +91,10 @@ public final class Backdoors {
                 BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config), () ->
                         NeuBAEvaluation.fineTune(encoder, base.tokenizer(), train, task.classes(), config, seed)
                                 .model().weights());
-                TextClassifier victimClassifier = new org.gba4j.classify.FineTuning(1e-5, 1, 32, config.maxLength(), seed)
+                TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
                         .classifier(victim, base.tokenizer(), task.classes());
                 int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, triggers.size());
-                List<Backdoor.Probe> probes = new java.util.ArrayList<>();
+                List<Backdoor.Probe> probes = new ArrayList<>();
                 for (int i = 0; i < triggers.size(); i++) {
                     probes.add(new Backdoor.Probe(List.of(triggers.get(i)), targets[i]));
                 }
