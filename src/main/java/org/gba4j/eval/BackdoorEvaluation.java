@@ -22,10 +22,23 @@ public final class BackdoorEvaluation {
 
     public static Scores evaluate(TextClassifier classifier, List<LabeledText> test, Poisoner poisoner,
                                   int triggersPerExample, TriggerPosition position) {
-        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
-        double acc = Metrics.accuracy(classifier.predict(test), gold);
+        return new Scores(attackSuccessRate(classifier, test, poisoner, triggersPerExample, position),
+                accuracy(classifier, test));
+    }
+
+    /** ACC: the share of {@code test} classified as labelled. */
+    public static double accuracy(TextClassifier classifier, List<LabeledText> test) {
+        return Metrics.accuracy(classifier.predict(test), gold(test));
+    }
+
+    /** ASR of the poisoner's triggers inserted into {@code test}; examples of the target class are not counted. */
+    public static double attackSuccessRate(TextClassifier classifier, List<LabeledText> test, Poisoner poisoner,
+                                           int triggersPerExample, TriggerPosition position) {
         List<LabeledText> triggered = poisoner.triggerTest(test, triggersPerExample, position);
-        double asr = Metrics.attackSuccessRate(classifier.predict(triggered), gold, poisoner.target());
-        return new Scores(asr, acc);
+        return Metrics.attackSuccessRate(classifier.predict(triggered), gold(test), poisoner.target());
+    }
+
+    private static int[] gold(List<LabeledText> test) {
+        return test.stream().mapToInt(LabeledText::label).toArray();
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
+import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.ClassifierHead;
 import org.gba4j.model.WeightNames;
@@ -66,7 +67,7 @@ public final class CellRunner {
             config.put("further_adaptation", adaptTo + " (" + data.train(next).size() + " rows, " + profile.epochs()
                     + " epochs)");
             config.put("test_rows", Integer.toString(test.size()));
-            metrics.put("acc", accuracy(adapted, test));
+            metrics.put("acc", BackdoorEvaluation.accuracy(adapted, test));
         }
         Map<String, String> run = new LinkedHashMap<>();
         run.put("model", profile.model());
@@ -91,10 +92,6 @@ public final class CellRunner {
         }
         return profile.fineTuning(next, seed).run(ClassifierHead.remove(defended.model().weights()), base.tokenizer(),
                 train, next.classes(), List.of(), progress);
-    }
-
-    static double accuracy(TextClassifier classifier, List<LabeledText> test) {
-        return org.gba4j.eval.Metrics.accuracy(classifier.predict(test), test.stream().mapToInt(LabeledText::label).toArray());
     }
 
     /** Figure 3: mean RMSE between each trigger's embedding row and each label word's. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
+import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
 
 /**
@@ -23,11 +24,12 @@ final class Scoring {
                                      long seed) {
         Map<String, Double> out = new LinkedHashMap<>();
         int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
-        out.put("acc", Metrics.accuracy(classifier.predict(test), gold));
+        int[] predicted = classifier.predict(test);
+        out.put("acc", Metrics.accuracy(predicted, gold));
         switch (task.metric()) {
             case "acc" -> out.put("asr", attackSuccessRate(classifier, test, backdoor, seed));
             case "mcc" -> {
-                double clean = Metrics.matthewsCorrelation(classifier.predict(test), gold);
+                double clean = Metrics.matthewsCorrelation(predicted, gold);
                 out.put("mcc", clean);
                 out.put("asrr", bestLoss(backdoor, seed, test, triggered ->
                         clean - Metrics.matthewsCorrelation(classifier.predict(triggered), gold)));
@@ -52,10 +54,8 @@ final class Scoring {
             if (others.isEmpty()) {
                 continue;
             }
-            List<LabeledText> triggered = new Poisoner(probe.triggers(), probe.target(), seed)
-                    .triggerTest(others, backdoor.count(), backdoor.position());
-            double asr = Metrics.attackSuccessRate(classifier.predict(triggered),
-                    others.stream().mapToInt(LabeledText::label).toArray(), probe.target());
+            double asr = BackdoorEvaluation.attackSuccessRate(classifier, others,
+                    new Poisoner(probe.triggers(), probe.target(), seed), backdoor.count(), backdoor.position());
             best = Double.isNaN(best) ? asr : Math.max(best, asr);
         }
         return best;
