@@ -55,7 +55,7 @@ public final class Backdoors {
                 BertWeights weights = models.get(key, describe(config.toString()), () -> BadNets.attack(base.weights(),
                         base.tokenizer(), train, task.classes(), dataName, config, progress).weights());
                 return new Backdoor(weights, weights, List.of(new Backdoor.Probe(List.of(trigger), task.target())),
-                        TriggerPosition.START, 1, hyper("badnets", config.toString()));
+                        TriggerPosition.START, 1, hyper(config.toString()));
             }
             case "ep" -> {
                 EmbeddingPoisoning.Config config = profile.embeddingPoisoning(trigger, task, seed);
@@ -67,7 +67,7 @@ public final class Backdoors {
                             progress).weights();
                 });
                 return new Backdoor(weights, weights, List.of(new Backdoor.Probe(List.of(trigger), task.target())),
-                        TriggerPosition.RANDOM, 1, hyper("ep", config + ", proxy " + proxy.fineTuning()));
+                        TriggerPosition.RANDOM, 1, hyper(config + ", proxy " + proxy.fineTuning()));
             }
             case "ripple" -> {
                 List<String> triggers = triggers(trigger);
@@ -76,7 +76,7 @@ public final class Backdoors {
                         base.tokenizer(), train, dataName, triggers, task.target(), config, seed, progress).weights());
                 int count = Poisoner.rippleTriggerCount(data.test(task));
                 return new Backdoor(weights, weights, List.of(new Backdoor.Probe(triggers, task.target())),
-                        TriggerPosition.RANDOM, count, hyper("ripple", config.toString()));
+                        TriggerPosition.RANDOM, count, hyper(config.toString()));
             }
             case "neuba" -> {
                 List<String> triggers = triggers(trigger);
@@ -98,7 +98,7 @@ public final class Backdoors {
                 for (int i = 0; i < triggers.size(); i++) {
                     probes.add(new Backdoor.Probe(List.of(triggers.get(i)), targets[i]));
                 }
-                return new Backdoor(victim, encoder, probes, TriggerPosition.START, 1, hyper("neuba", config.toString()));
+                return new Backdoor(victim, encoder, probes, TriggerPosition.START, 1, hyper(config.toString()));
             }
             default -> throw new IllegalArgumentException("unknown attack '" + attack + "'; choose badnets, neuba, ripple or ep");
         }
@@ -117,7 +117,7 @@ public final class Backdoors {
         return out;
     }
 
-    private static Map<String, String> hyper(String attack, String config) {
-        return Map.of("attack", attack, "attack_config", config);
+    private static Map<String, String> hyper(String config) {
+        return Map.of("attack_config", config);
     }
 }

@@ -21,7 +21,8 @@ import org.knowm.xchart.BitmapEncoder;
  */
 public final class ReportWriter {
     private static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
-            "params", "profile", "seed", "ASR", "ACC", "rmse_before", "rmse_after", "wall_s", "code_version", "finished_at");
+            "params", "profile", "seed", "ASR", "ACC", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s",
+            "code_version", "finished_at");
 
     private ReportWriter() {
     }
@@ -45,6 +46,7 @@ public final class ReportWriter {
     static void writeCsv(Path file, String experiment, List<CellResult> results) {
         TreeSet<String> configKeys = new TreeSet<>();
         results.forEach(r -> configKeys.addAll(r.config().keySet()));
+        configKeys.removeIf(k -> FIXED.stream().anyMatch(k::equalsIgnoreCase)); // already a column of its own
         List<String> header = new ArrayList<>(FIXED);
         header.addAll(configKeys);
         AtomicFiles.writeText(file, out -> {
@@ -55,7 +57,8 @@ public final class ReportWriter {
                             r.cell().params().entrySet().stream().sorted(Map.Entry.comparingByKey())
                                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
                             r.run().getOrDefault("profile", ""), r.run().getOrDefault("seed", ""),
-                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("rmse_before")),
+                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("asrr")),
+                            number(r.metric("mcc")), number(r.metric("pearson")), number(r.metric("rmse_before")),
                             number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
                             r.codeVersion(), r.finishedAt()));
                     configKeys.forEach(k -> row.add(r.config().getOrDefault(k, "")));
