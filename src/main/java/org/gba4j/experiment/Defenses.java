@@ -65,14 +65,15 @@ public final class Defenses {
             default -> PromptMode.GBA;
         };
         PromptConfig config = profile.prompt(mode, task, seed);
+        int maxLength = Integer.parseInt(cell.param("max_length", Integer.toString(config.maxLength())));
+        config = config.withTraining(config.learningRate(), config.epochs(), config.batchSize(), maxLength); // before the width
         if (mode.usesBroadcast()) {
             config = config.withLambda(Double.parseDouble(cell.param("lambda", Double.toString(config.lambda()))));
         }
         if (mode.usesTemplate()) {
             config = config.withTemplateWidth(Integer.parseInt(cell.param("width", Integer.toString(config.templateWidth()))));
         }
-        int maxLength = Integer.parseInt(cell.param("max_length", Integer.toString(config.maxLength())));
-        return config.withTraining(config.learningRate(), config.epochs(), config.batchSize(), maxLength);
+        return config;
     }
 
     /** The settings a cell's defense ran with, for its provenance. */
