@@ -14,6 +14,7 @@ import org.gba4j.attack.NeuBA;
 import org.gba4j.attack.Ripple;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
+import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
@@ -135,7 +136,7 @@ final class AttackCommand implements Callable<Integer> {
             backdoored.metadata().hyperparameters().forEach((k, v) -> provenance.put("gba4j.hp." + k, v));
             DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes, maxLength),
                     provenance, out, overwrite);
-            System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, Progress.clock((System.nanoTime() - start) / 1e9));
+            System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;
     }

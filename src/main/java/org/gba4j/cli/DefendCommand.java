@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
+import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.defense.Nad;
@@ -158,7 +159,7 @@ final class DefendCommand implements Callable<Integer> {
             }
             System.out.println();
             DefendedModel.write(pretrained, defended, settings, provenance, out, overwrite);
-            System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, Progress.clock((System.nanoTime() - start) / 1e9));
+            System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;
     }

@@ -9,7 +9,7 @@ import org.gba4j.classify.TextClassifier;
  * self-overwriting line with the current training stage's step, loss and time left, and the
  * grid's estimated time left (mean time of the cells computed so far times the cells to go).
  */
-final class GridProgress {
+public final class GridProgress {
     private final PrintStream out;
     private final int toCompute;
     private int computed;
@@ -69,7 +69,8 @@ final class GridProgress {
         return clock(Math.max(0, mean * (toCompute - computed) - cellSeconds()));
     }
 
-    static String clock(double seconds) {
+    /** A duration as h:mm:ss, for every progress line and report. */
+    public static String clock(double seconds) {
         long s = Math.round(seconds);
         return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }

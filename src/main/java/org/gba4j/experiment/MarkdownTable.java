@@ -23,13 +23,21 @@ public final class MarkdownTable {
 
     /** A percentage with two decimals, "-" for a missing value. */
     public static String percent(double fraction) {
-        return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * fraction);
+        return number(100 * fraction);
     }
 
     /** Ours, then the paper's number in parentheses (already a percentage in the paper). */
     public static String versus(double oursFraction, double paperPercent) {
-        String paper = Double.isNaN(paperPercent) ? "-" : String.format(Locale.ROOT, "%.2f", paperPercent);
-        return percent(oursFraction) + " (" + paper + ")";
+        return versusAsIs(100 * oursFraction, paperPercent);
+    }
+
+    /** Ours and the paper's in the same units (correlations, ASRR), two decimals, "-" for a missing value. */
+    public static String versusAsIs(double ours, double paper) {
+        return number(ours) + " (" + number(paper) + ")";
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     public String render() {

@@ -2,7 +2,6 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Table 11 (appendix D.2): No-Defense, Clean-FT and GBA against BadNets on the GLUE tasks
@@ -65,8 +64,8 @@ public final class Table11 implements Experiment {
                     row.add(MarkdownTable.versus(r.metric(which, "asr"), PaperNumbers.at(paper, d, false)));
                     row.add(MarkdownTable.versus(r.metric(which, "acc"), PaperNumbers.at(paper, d, true)));
                 } else {
-                    row.add(raw(r.metric(which, "asrr"), PaperNumbers.at(paper, d, false)));
-                    row.add(raw(r.metric(which, d.metric()), PaperNumbers.at(paper, d, true)));
+                    row.add(MarkdownTable.versusAsIs(r.metric(which, "asrr"), PaperNumbers.at(paper, d, false)));
+                    row.add(MarkdownTable.versusAsIs(r.metric(which, d.metric()), PaperNumbers.at(paper, d, true)));
                 }
             }
             table.row(row);
@@ -74,10 +73,5 @@ public final class Table11 implements Experiment {
         return "Each entry: ours (paper's Table 11). ASR and ACC in percent; ASRR (Eq. 6), Matthews and Pearson"
                 + " correlations as fractions, as the paper prints them. QNLI, QQP and MNLI: not obtainable offline, not"
                 + " run.\n\n" + table.render();
-    }
-
-    private static String raw(double ours, double paper) {
-        return (Double.isNaN(ours) ? "-" : String.format(Locale.ROOT, "%.2f", ours)) + " ("
-                + (Double.isNaN(paper) ? "-" : String.format(Locale.ROOT, "%.2f", paper)) + ")";
     }
 }
