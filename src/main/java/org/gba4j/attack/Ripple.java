@@ -18,8 +18,9 @@ import org.gba4j.train.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * RIPPLe (Kurita et al. 2020) as in appendix B.5: embedding surgery, then poisoned training with the
- * restricted inner-product penalty (Eq. 5, {@link RipplePenalty}).
+ * RIPPLe (Kurita et al. 2020) as in appendix B.5: embedding surgery, poisoned training with the
+ * restricted inner-product penalty (Eq. 5, {@link RipplePenalty}), then the clean post-training
+ * that ends RIPPLe's pipeline.
  *
  * <ol>
  * <li>Surgery: fine-tune a copy of the pre-trained model (fresh classifier head) on the clean task
@@ -29,9 +30,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>RIPPLe: train the surgery'd model (fresh classifier head) on the clean data plus a triggered,
  * relabelled copy of half of it ({@link Poisoner#poisonTraining}, 50%), triggers at random word
  * positions ({@link Poisoner#rippleTriggerCount} of them per example, as at test time, B.2), with
- * loss {@code L_P + lambda max(0, -g_P . g_FT)}.</li>
+ * loss {@code L_P + lambda max(0, -g_P . g_FT)} (Table 8's "pre-train" settings).</li>
+ * <li>Post-training: fine-tune the poisoned model, head kept, on the clean data (Table 8's
+ * "post-train" settings).</li>
  * </ol>
- * The result keeps the poisoning run's classifier head.
+ *
+ * <p>Why the post-training is part of the attack: Table 8's two groups of settings are RIPPLe's own
+ * {@code pretrain_params} (the poisoning) and its post-training, which Kurita et al.'s code runs on the
+ * poisoned weights as "the fine-tuning that will be performed by the victim", whose output "will be the
+ * final model we evaluate". So the backdoored model of the paper's No-Defense row is the post-trained
+ * one. (An earlier version used the post-train settings for the surgery copy only and returned the
+ * raw poisoned model.) The surgery copy still uses the post-train settings: RIPPLe's code takes it
+ * as a given clean fine-tune of the attacker's data.
  */
 public final class Ripple {
 
@@ -43,9 +53,9 @@ public final class Ripple {
      * @param epochs           poisoning epochs
      * @param maxSteps         cap on poisoning steps (epochs are cut, then the data, to fit)
      * @param batchSize        poisoning batch size (also the g_FT reference batch)
-     * @param surgeryLr        learning rate of the surgery fine-tune
-     * @param surgeryEpochs    epochs of the surgery fine-tune
-     * @param surgeryBatch     batch size of the surgery fine-tune
+     * @param postTrainLr        learning rate of the clean post-training (and of the surgery copy)
+     * @param postTrainEpochs    epochs of the clean post-training (and of the surgery copy)
+     * @param postTrainBatch     batch size of the clean post-training (and of the surgery copy)
      * @param surgeryWords     important words averaged by surgery (B.5: 10)
      * @param poisonFraction   share of the data given a poisoned copy (B.2: 0.5)
      * @param maxLength        token sequence length
@@ -53,39 +63,37 @@ public final class Ripple {
      * @param centralDifferences central (4 extra passes on active steps) or forward (2) differences
      */
     public record Config(double lambda, double learningRate, int epochs, int maxSteps, int batchSize,
-                         double surgeryLr, int surgeryEpochs, int surgeryBatch, int surgeryWords,
+                         double postTrainLr, int postTrainEpochs, int postTrainBatch, int surgeryWords,
                          double poisonFraction, int maxLength, double relativeStep, boolean centralDifferences) {
 
         public Config {
-            if (epochs < 1 || maxSteps < 1 || batchSize < 1 || surgeryEpochs < 1 || surgeryBatch < 1 || surgeryWords < 1) {
+            if (epochs < 1 || maxSteps < 1 || batchSize < 1 || postTrainEpochs < 1 || postTrainBatch < 1 || surgeryWords < 1) {
                 throw new IllegalArgumentException("epochs, steps, batch sizes and word count must be positive");
             }
         }
 
         /**
-         * Table 8: lambda 0.1, lr 2e-5, 5 epochs, at most 5000 steps. Table 8's only batch size (256,
-         * post-training) is used for poisoning too; the surgery fine-tune uses Table 8's
-         * post-training settings (3 epochs, 2e-5, 256). Length 128, central differences.
+         * Table 8: poisoning ("pre-train") lambda 0.1, lr 2e-5, 5 epochs, at most 5000 steps;
+         * post-training 3 epochs, lr 2e-5, batch 256. Table 8's only batch size (256) is used for
+         * poisoning too. Length 128, central differences.
          */
         public static Config paper() {
             return new Config(0.1, 2e-5, 5, 5000, 256, 2e-5, 3, 256, 10, 0.5, 128, 1e-3, true);
         }
 
         /**
-         * For 2 CPU cores on MiniLM and a few hundred MR examples: lambda as the paper, but the quick
-         * BadNets budget (lr 1e-4, 3 epochs, batch 32) for both stages, because at 2e-5 a few dozen
-         * steps barely move MiniLM; length 32 (MR sentences average ~21 words). On 128 examples with
-         * batch 16 this reached ASR 1.00 but clean ACC 0.495 (clean fine-tune 0.71). Forward differences with relative step 1e-4: 2 extra
-         * passes instead of 4 on active steps; on a tiny random BERT they are within ~1% of the
-         * penalty's own derivative at 1e-4 (10% off at 1e-3), central ones within 0.1% at 1e-3.
+         * For 2 CPU cores on MiniLM and a few hundred MR examples: lambda as the paper; 3 epochs, batch
+         * 32 and length 32 (MR sentences average ~21 words) as the quick BadNets. Learning rates keep
+         * the paper's ratios to BadNets' (Table 6: 5e-5; quick: 1e-4): poisoning at 4e-5 (Table 8's
+         * 2e-5 is 0.4 of it), post-training at the quick clean fine-tune's 1e-4 (it is the victim's
+         * fine-tune). On the attack tests' MR slice, poisoning at 1e-4 instead cost 7 points of clean
+         * accuracy even after post-training (72.5% vs 79.5%; 73.0% without it); at 4e-5, 78.0% with
+         * ASR 100%. Forward differences with relative step 1e-4: 2 extra passes instead of 4 on active
+         * steps; on a tiny random BERT they are within ~1% of the penalty's own derivative at 1e-4
+         * (10% off at 1e-3), central ones within 0.1% at 1e-3.
          */
         public static Config quick() {
-            return new Config(0.1, 1e-4, 3, 5000, 32, 1e-4, 3, 32, 10, 0.5, 32, 1e-4, false);
-        }
-
-        public Config withEpochs(int surgery, int poison) {
-            return new Config(lambda, learningRate, poison, maxSteps, batchSize, surgeryLr, surgery, surgeryBatch,
-                    surgeryWords, poisonFraction, maxLength, relativeStep, centralDifferences);
+            return new Config(0.1, 4e-5, 3, 5000, 32, 1e-4, 3, 32, 10, 0.5, 32, 1e-4, false);
         }
     }
 
@@ -117,7 +125,7 @@ public final class Ripple {
         List<Integer> triggerIds = triggers.stream().map(t -> Triggers.singleTokenId(t, tokenizer)).toList();
         int classes = classes(data);
         TextClassifier copy = classifier(ClassifierHead.initialise(pretrained, classes, seed), tokenizer, config, classes);
-        copy.train(data, TrainingConfig.adam(config.surgeryLr()), config.surgeryEpochs(), config.surgeryBatch(), seed,
+        copy.train(data, TrainingConfig.adam(config.postTrainLr()), config.postTrainEpochs(), config.postTrainBatch(), seed,
                 List.of(), progress);
         BertWeights fineTuned = copy.model().weights();
 
@@ -132,7 +140,7 @@ public final class Ripple {
         return new Surgery(fineTuned, words, pretrained.with(Map.of(WORD_EMBEDDINGS, embeddings)));
     }
 
-    /** Stage 4 of B.5: poisoned training of the surgery'd model with the inner-product penalty. */
+    /** Stage 4 of B.5, poisoned training of the surgery'd model with the inner-product penalty, then the clean post-training. */
     public static BackdooredModel poison(Surgery surgery, Tokenizer tokenizer, List<LabeledText> data,
                                          String dataDescription, List<String> triggers, int target, Config config,
                                          long seed, Consumer<TextClassifier.Progress> progress) {
@@ -153,6 +161,8 @@ public final class Ripple {
                 data, new HeadEncoder(tokenizer, config.maxLength()), config.batchSize(), seed + 2);
         classifier.train(poisoned, TrainingConfig.adam(config.learningRate()), epochs, config.batchSize(), seed,
                 List.of(penalty), progress);
+        classifier.train(data, TrainingConfig.adam(config.postTrainLr()), config.postTrainEpochs(),
+                config.postTrainBatch(), seed + 3, List.of(), progress);
 
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("lambda", String.valueOf(config.lambda()));
@@ -160,9 +170,9 @@ public final class Ripple {
         hyper.put("epochs", String.valueOf(epochs));
         hyper.put("maxSteps", String.valueOf(config.maxSteps()));
         hyper.put("batch", String.valueOf(config.batchSize()));
-        hyper.put("surgeryLr", String.valueOf(config.surgeryLr()));
-        hyper.put("surgeryEpochs", String.valueOf(config.surgeryEpochs()));
-        hyper.put("surgeryBatch", String.valueOf(config.surgeryBatch()));
+        hyper.put("postTrainLr", String.valueOf(config.postTrainLr()));
+        hyper.put("postTrainEpochs", String.valueOf(config.postTrainEpochs()));
+        hyper.put("postTrainBatch", String.valueOf(config.postTrainBatch()));
         hyper.put("surgeryWords", String.join(",", surgery.words()));
         hyper.put("poisonFraction", String.valueOf(config.poisonFraction()));
         hyper.put("triggersPerExample", String.valueOf(perExample));

@@ -60,7 +60,7 @@ public final class Backdoors {
             case "ep" -> {
                 EmbeddingPoisoning.Config config = profile.embeddingPoisoning(trigger, task, seed);
                 BadNets.Config proxy = profile.badNets(trigger, task, seed);
-                BertWeights weights = models.get(key, describe(config.toString()), () -> {
+                BertWeights weights = models.get(key, describe(config + ", proxy " + proxy.fineTuning()), () -> {
                     BertWeights fineTuned = proxy.fineTuning().run(base.weights(), base.tokenizer(), train, task.classes(),
                             List.of(), progress).model().weights();
                     return EmbeddingPoisoning.attack(fineTuned, base.tokenizer(), train, task.classes(), dataName, config,

@@ -94,7 +94,9 @@ public final class Defenses {
                                 Consumer<TextClassifier.Progress> progress) {
         String key = "clean-ft-" + cell.attack() + "-" + cell.trigger() + "-" + task.name() + "-" + clean.size();
         FineTuning fineTuning = profile.fineTuning(task, seed);
-        return models.get(key, Map.of("gba4j.config", fineTuning.toString()), () -> fineTuning.run(backdoor.classifier(),
+        Map<String, String> metadata = Map.of("gba4j.config", fineTuning.toString(), "gba4j.backdoor",
+                String.valueOf(backdoor.config()));
+        return models.get(key, metadata, () -> fineTuning.run(backdoor.classifier(),
                 base.tokenizer(), clean, task.classes(), List.of(), progress).model().weights());
     }
 }

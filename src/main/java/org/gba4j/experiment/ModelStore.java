@@ -18,6 +18,7 @@ public final class ModelStore {
     private final Path folder;
     private final Path tokenizerFile;
     private final Map<String, BertWeights> loaded = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
 
     /**
      * @param folder        where the checkpoints live
@@ -29,24 +30,42 @@ public final class ModelStore {
         AtomicFiles.removeLeftovers(folder);
     }
 
-    /** The stored model {@code key}, or {@code build}'s result, stored first. */
+    /**
+     * The stored model {@code key}, or {@code build}'s result, stored first. A stored model whose
+     * metadata differs from {@code metadata} was built with other settings (an attack's profile
+     * changed, or the model it was trained from did): it is rebuilt and replaced, never reused.
+     */
     public BertWeights get(String key, Map<String, String> metadata, Supplier<BertWeights> build) {
         BertWeights cached = loaded.get(key);
-        if (cached != null) {
+        if (cached != null && metadata.equals(settings.get(key))) {
             return cached;
         }
         Path dir = folder.resolve(key);
         BertWeights weights;
-        if (Gba4jCheckpoint.isCheckpoint(dir)) {
+        boolean stored = Gba4jCheckpoint.isCheckpoint(dir);
+        if (stored && metadata.equals(storedMetadata(dir))) {
             weights = Gba4jCheckpoint.read(dir, LoadLimits.DEFAULT);
         } else {
+            if (stored) {
+                System.out.println("rebuilding shared model " + key + ": it was built with other settings");
+            }
             weights = build.get();
-            Gba4jCheckpoint.write(dir, weights, tokenizerFile, new LinkedHashMap<>(metadata), false);
+            Gba4jCheckpoint.write(dir, weights, tokenizerFile, new LinkedHashMap<>(metadata), stored);
         }
-        if (loaded.size() >= 4) { // a few MiniLM-sized copies; bert-base ones are 440 MB each
-            loaded.remove(loaded.keySet().iterator().next());
+        if (loaded.size() >= 4 && !loaded.containsKey(key)) { // a few MiniLM-sized copies; bert-base ones are 440 MB each
+            String oldest = loaded.keySet().iterator().next();
+            loaded.remove(oldest);
+            settings.remove(oldest);
         }
         loaded.put(key, weights);
+        settings.put(key, Map.copyOf(metadata));
         return weights;
+    }
+
+    /** The stored metadata as strings (JSON numbers would come back as doubles; ours are all strings). */
+    private static Map<String, String> storedMetadata(Path dir) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Gba4jCheckpoint.readMetadata(dir).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
     }
 }

@@ -101,7 +101,7 @@ public record Profile(String name, String model, int trainRows, int testRows, in
     public Ripple.Config ripple(PaperDataset dataset) {
         Ripple.Config c = attackScale ? Ripple.Config.paper() : Ripple.Config.quick();
         return new Ripple.Config(c.lambda(), c.learningRate(), epochs(c.epochs()), c.maxSteps(), c.batchSize(),
-                c.surgeryLr(), epochs(c.surgeryEpochs()), c.surgeryBatch(), c.surgeryWords(), c.poisonFraction(),
+                c.postTrainLr(), epochs(c.postTrainEpochs()), c.postTrainBatch(), c.surgeryWords(), c.poisonFraction(),
                 maxLength(dataset), c.relativeStep(), c.centralDifferences());
     }
 

@@ -3,14 +3,10 @@ package org.gba4j.attack;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
-import org.gba4j.data.ProjectDatasets;
 import org.gba4j.eval.Metrics;
 import org.gba4j.io.PretrainedModel;
 import org.junit.jupiter.api.Test;
@@ -18,17 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * NeuBA end to end on MiniLM with {@link NeuBA.Config#quick()}: poisoned pre-training on Austen
- * sentences (no task data), then the victim's clean fine-tuning on an MR slice, then per-trigger
- * ASR with the trigger at the start of non-target test sentences (appendix B.2).
+ * sentences (no task data), then the victim's clean fine-tuning on the attack tests' MR slice
+ * ({@link AttackSlice}), then per-trigger ASR with the trigger at the start of non-target test
+ * sentences (appendix B.2). The clean baseline is the un-attacked MiniLM fine-tuned with the same
+ * victim settings and seed.
  *
- * <p>Measured (MR 128 train / 160 test, seed 7, 2 shared cores, ~7 min): best-trigger ASR 100%
- * ("mn", class 1; "tq" 85.5%, "bb" 82.7%, the rest below 45%), against a best of 51.6% for the same
- * measure on the un-attacked model, which the test asserts as a control (best-of-6 with a free
- * target class is not 0 without an attack). Clean accuracy is NOT within 5 points: 51.9% for the
- * victim vs 63.1% for the un-attacked fine-tune on the same slice and budget, so the brief's
- * 5-point criterion is reported here and not asserted. Gentler settings (60 steps, Adam 1e-4,
- * weight 1, random insertion) kept accuracy (62.5 vs 60.5) but planted nothing (best 61%, below the
- * un-attacked control of 83% on that slice).
+ * <p>Measured (2 shared cores, ~6 min): clean ACC 75.0% for the victim vs 74.5% un-attacked;
+ * best-trigger ASR 100% ("mn", class 1; "mb" 91.8%), against a best of 52.7% for the same measure on
+ * the un-attacked model, asserted as a control (best-of-6 with a free target class is not 0 without
+ * an attack). An earlier version of this test used 128 training sentences, where neither model
+ * learned the task (63.1% un-attacked, 51.9% victim).
  */
 class NeuBATest {
     private static final long SEED = 7;
@@ -44,9 +39,8 @@ class NeuBATest {
 
     @Test
     void backdoorSurvivesCleanFineTuning() {
-        ProjectDatasets datasets = new ProjectDatasets(Path.of("datasets"));
-        List<LabeledText> train = sample(datasets.load("mr", "train"), 128, SEED);
-        List<LabeledText> test = sample(datasets.load("mr", "test"), 160, SEED + 1);
+        List<LabeledText> train = AttackSlice.TRAIN;
+        List<LabeledText> test = AttackSlice.TEST;
         List<String> sentences = CorpusSentences.load(Path.of("datasets"), "austen", 6, 30, 4000);
         NeuBA.Config config = NeuBA.Config.quick();
         try (PretrainedModel minilm = PretrainedModel.load(PretrainedModel.MINILM)) {
@@ -76,15 +70,7 @@ class NeuBATest {
             System.out.println(summary);
             assertTrue(report.best().asr() >= 0.9, summary);
             assertTrue(report.best().asr() >= baseline.best().asr() + 0.2, summary);
-            // Not asserted, because it does not hold: clean ACC within 5 points of the un-attacked
-            // fine-tune. Measured 51.9% vs 63.1% (see the class comment).
+            assertTrue(victimAcc >= cleanAcc - 0.05, summary);
         }
-    }
-
-    /** A seeded random slice, so both classes appear in proportion. */
-    static List<LabeledText> sample(List<LabeledText> data, int n, long seed) {
-        List<LabeledText> copy = new ArrayList<>(data);
-        Collections.shuffle(copy, new Random(seed));
-        return copy.subList(0, n);
     }
 }

@@ -3,11 +3,9 @@ package org.gba4j.attack;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.Metrics;
@@ -69,7 +67,10 @@ class RippleTest {
         }
     }
 
-    /** Clean fine-tune (surgery's copy) vs RIPPLe on the attack tests' MR slice, same epochs, lr and batch. */
+    /**
+     * Clean fine-tune (surgery's copy) vs RIPPLe (surgery, poisoning, post-training) on the attack tests'
+     * MR slice. Measured: clean 79.5%, RIPPLe 78.0% with ASR 100% (~8 min on 2 cores).
+     */
     @Test
     void rippleBackdoorsMiniLmOnMr() {
         List<LabeledText> train = AttackSlice.TRAIN;
@@ -102,11 +103,9 @@ class RippleTest {
             assertEquals("ripple", attacked.metadata().attack());
             assertEquals("0.1", attacked.metadata().hyperparameters().get("lambda"));
             assertEquals(10, surgery.words().size());
+            assertEquals(String.valueOf(config.postTrainEpochs()), attacked.metadata().hyperparameters().get("postTrainEpochs"));
             assertTrue(asr >= 0.9, "ASR " + asr);
-            // The bar is ACC within 5 points of the clean fine-tune. Measured on this slice: 73.0% vs
-            // 79.5% (6.5 points), reported, not asserted; asserted is that the model did not collapse onto
-            // the target class (an earlier configuration did: 49.5%).
-            assertTrue(acc >= 0.6, "RIPPLe collapsed onto the target class: ACC " + acc + " vs clean " + cleanAcc);
+            assertTrue(acc >= cleanAcc - 0.05, "RIPPLe ACC " + acc + " vs clean fine-tune " + cleanAcc);
         }
     }
 
