@@ -53,9 +53,9 @@ public final class Ripple {
      * @param epochs           poisoning epochs
      * @param maxSteps         cap on poisoning steps (epochs are cut, then the data, to fit)
      * @param batchSize        poisoning batch size (also the g_FT reference batch)
-     * @param postTrainLr        learning rate of the clean post-training (and of the surgery copy)
-     * @param postTrainEpochs    epochs of the clean post-training (and of the surgery copy)
-     * @param postTrainBatch     batch size of the clean post-training (and of the surgery copy)
+     * @param postTrainLr      learning rate of the clean post-training (and of the surgery copy)
+     * @param postTrainEpochs  epochs of the clean post-training (and of the surgery copy)
+     * @param postTrainBatch   batch size of the clean post-training (and of the surgery copy)
      * @param surgeryWords     important words averaged by surgery (B.5: 10)
      * @param poisonFraction   share of the data given a poisoned copy (B.2: 0.5)
      * @param maxLength        token sequence length
@@ -140,7 +140,7 @@ public final class Ripple {
         return new Surgery(fineTuned, words, pretrained.with(Map.of(WORD_EMBEDDINGS, embeddings)));
     }
 
-    /** Stage 4 of B.5, poisoned training of the surgery'd model with the inner-product penalty, then the clean post-training. */
+    /** Stage 4 of B.5 (poisoned training of the surgery'd model with the penalty), then the clean post-training. */
     public static BackdooredModel poison(Surgery surgery, Tokenizer tokenizer, List<LabeledText> data,
                                          String dataDescription, List<String> triggers, int target, Config config,
                                          long seed, Consumer<TextClassifier.Progress> progress) {
