@@ -125,8 +125,7 @@ public final class Ripple {
         List<Integer> triggerIds = triggers.stream().map(t -> Triggers.singleTokenId(t, tokenizer)).toList();
         int classes = classes(data);
         TextClassifier copy = classifier(ClassifierHead.initialise(pretrained, classes, seed), tokenizer, config, classes);
-        copy.train(data, TrainingConfig.adam(config.postTrainLr()), config.postTrainEpochs(), config.postTrainBatch(), seed,
-                List.of(), progress);
+        postTrain(copy, data, config, seed, progress);
         BertWeights fineTuned = copy.model().weights();
 
         List<String> words = RippleKeywords.select(data, target, config.surgeryWords(), tokenizer, triggers);
@@ -161,8 +160,7 @@ public final class Ripple {
                 data, new HeadEncoder(tokenizer, config.maxLength()), config.batchSize(), seed + 2);
         classifier.train(poisoned, TrainingConfig.adam(config.learningRate()), epochs, config.batchSize(), seed,
                 List.of(penalty), progress);
-        classifier.train(data, TrainingConfig.adam(config.postTrainLr()), config.postTrainEpochs(),
-                config.postTrainBatch(), seed + 3, List.of(), progress);
+        postTrain(classifier, data, config, seed + 3, progress);
 
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("lambda", String.valueOf(config.lambda()));
@@ -184,6 +182,13 @@ public final class Ripple {
         return new BackdooredModel(classifier.model().weights(),
                 new AttackMetadata("ripple", triggers, target, dataDescription + " (" + data.size() + " clean + "
                         + poisonedCount + " poisoned)", seed, hyper));
+    }
+
+    /** Clean fine-tuning with Table 8's post-train settings: the surgery's copy, and the poisoned model's last stage. */
+    private static void postTrain(TextClassifier classifier, List<LabeledText> data, Config config, long seed,
+                                  Consumer<TextClassifier.Progress> progress) {
+        classifier.train(data, TrainingConfig.adam(config.postTrainLr()), config.postTrainEpochs(), config.postTrainBatch(),
+                seed, List.of(), progress);
     }
 
     /** A head classifier over {@code weights} for {@code classes} classes, as the victim would fine-tune it. */

@@ -60,14 +60,15 @@ public final class Backdoors {
             case "ep" -> {
                 EmbeddingPoisoning.Config config = profile.embeddingPoisoning(trigger, task, seed);
                 BadNets.Config proxy = profile.badNets(trigger, task, seed);
-                BertWeights weights = models.get(key, describe(config + ", proxy " + proxy.fineTuning()), () -> {
+                String settings = config + ", proxy " + proxy.fineTuning();
+                BertWeights weights = models.get(key, describe(settings), () -> {
                     BertWeights fineTuned = proxy.fineTuning().run(base.weights(), base.tokenizer(), train, task.classes(),
                             List.of(), progress).model().weights();
                     return EmbeddingPoisoning.attack(fineTuned, base.tokenizer(), train, task.classes(), dataName, config,
                             progress).weights();
                 });
                 return new Backdoor(weights, weights, List.of(new Backdoor.Probe(List.of(trigger), task.target())),
-                        TriggerPosition.RANDOM, 1, hyper(config + ", proxy " + proxy.fineTuning()));
+                        TriggerPosition.RANDOM, 1, hyper(settings));
             }
             case "ripple" -> {
                 List<String> triggers = triggers(trigger);

@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
@@ -95,7 +96,7 @@ public final class Defenses {
         String key = "clean-ft-" + cell.attack() + "-" + cell.trigger() + "-" + task.name() + "-" + clean.size();
         FineTuning fineTuning = profile.fineTuning(task, seed);
         Map<String, String> metadata = Map.of("gba4j.config", fineTuning.toString(), "gba4j.backdoor",
-                String.valueOf(backdoor.config()));
+                new TreeMap<>(backdoor.config()).toString()); // sorted: Map.copyOf's order changes between JVMs
         return models.get(key, metadata, () -> fineTuning.run(backdoor.classifier(),
                 base.tokenizer(), clean, task.classes(), List.of(), progress).model().weights());
     }

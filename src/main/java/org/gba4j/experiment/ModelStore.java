@@ -17,8 +17,11 @@ import org.gba4j.model.BertWeights;
 public final class ModelStore {
     private final Path folder;
     private final Path tokenizerFile;
-    private final Map<String, BertWeights> loaded = new LinkedHashMap<>();
-    private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+    private final Map<String, Loaded> loaded = new LinkedHashMap<>();
+
+    /** A model held in memory and the settings it was built with. */
+    private record Loaded(BertWeights weights, Map<String, String> settings) {
+    }
 
     /**
      * @param folder        where the checkpoints live
@@ -36,9 +39,9 @@ public final class ModelStore {
      * changed, or the model it was trained from did): it is rebuilt and replaced, never reused.
      */
     public BertWeights get(String key, Map<String, String> metadata, Supplier<BertWeights> build) {
-        BertWeights cached = loaded.get(key);
-        if (cached != null && metadata.equals(settings.get(key))) {
-            return cached;
+        Loaded cached = loaded.get(key);
+        if (cached != null && metadata.equals(cached.settings())) {
+            return cached.weights();
         }
         Path dir = folder.resolve(key);
         BertWeights weights;
@@ -53,12 +56,9 @@ public final class ModelStore {
             Gba4jCheckpoint.write(dir, weights, tokenizerFile, new LinkedHashMap<>(metadata), stored);
         }
         if (loaded.size() >= 4 && !loaded.containsKey(key)) { // a few MiniLM-sized copies; bert-base ones are 440 MB each
-            String oldest = loaded.keySet().iterator().next();
-            loaded.remove(oldest);
-            settings.remove(oldest);
+            loaded.remove(loaded.keySet().iterator().next());
         }
-        loaded.put(key, weights);
-        settings.put(key, Map.copyOf(metadata));
+        loaded.put(key, new Loaded(weights, Map.copyOf(metadata)));
         return weights;
     }
 
