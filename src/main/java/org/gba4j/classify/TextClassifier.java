@@ -70,7 +70,7 @@ public class TextClassifier {
 
     /** Predicted class of each example. */
     public int[] predict(List<LabeledText> examples) {
-        double[][] logits = candidateLogits(examples);
+        double[][] logits = candidateLogits(examples, 32);
         int[] out = new int[examples.size()];
         for (int i = 0; i < out.length; i++) {
             int best = 0;
@@ -89,7 +89,12 @@ public class TextClassifier {
      * a prompt model, over the label words, as LM-BFF's regression interpolates between two poles).
      */
     public double[][] probabilities(List<LabeledText> examples) {
-        double[][] logits = candidateLogits(examples);
+        return probabilities(examples, 32);
+    }
+
+    /** As {@link #probabilities(List)}, {@code batchSize} rows per forward pass (short probes run faster in big batches). */
+    public double[][] probabilities(List<LabeledText> examples, int batchSize) {
+        double[][] logits = candidateLogits(examples, batchSize);
         for (double[] row : logits) {
             double max = java.util.Arrays.stream(row).max().orElse(0);
             double sum = 0;
@@ -104,9 +109,8 @@ public class TextClassifier {
         return logits;
     }
 
-    private double[][] candidateLogits(List<LabeledText> examples) {
+    private double[][] candidateLogits(List<LabeledText> examples, int batchSize) {
         double[][] out = new double[examples.size()][candidates.length];
-        int batchSize = 32;
         for (int start = 0; start < examples.size(); start += batchSize) {
             List<LabeledText> slice = examples.subList(start, Math.min(examples.size(), start + batchSize))
                     .stream().map(e -> e.withText(e.text(), 0)).toList();

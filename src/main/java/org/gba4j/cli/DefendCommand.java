@@ -12,7 +12,9 @@ import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.defense.BroadcastSettings;
 import org.gba4j.defense.Nad;
+import org.gba4j.defense.TriggerScan;
 import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
@@ -59,6 +61,33 @@ final class DefendCommand implements Callable<Integer> {
 
     @Option(names = "--ratio-cap", defaultValue = "0", description = "clip p(w|x)/p(y|x) in Eq. 4 (0 = off, the paper); default: ${DEFAULT-VALUE}")
     double ratioCap;
+
+    @Option(names = "--broadcast", defaultValue = "coupled", description = "where lambda*Q enters: coupled (the paper's"
+            + " literal Eq. 3, Q joins the gradient the optimizer sees) or decoupled (the optimizer steps on the"
+            + " gradient, then E -= broadcast-lr * lambda * Q); default: ${DEFAULT-VALUE}")
+    String broadcastForm;
+
+    @Option(names = "--broadcast-lr", defaultValue = "0", description = "eta_b, the decoupled broadcast's step size;"
+            + " default: ${DEFAULT-VALUE}")
+    double broadcastLr;
+
+    @Option(names = "--broadcast-rows", defaultValue = "matrix", description = "Eq. 4's gradient rows: matrix (rows of"
+            + " the batch's word-embedding gradient at the input tokens) or positions (each example's own input-position"
+            + " gradients); default: ${DEFAULT-VALUE}")
+    String broadcastRows;
+
+    @Option(names = "--aim", description = "after adapting, probe every token absent from --train alone and at the start"
+            + " of clean rows; tokens that flip at least --aim-flip-rate of them to one class are moved to the label"
+            + " words' centre (gba4j's aimed broadcast, not in the paper; see reports/gba-diagnosis.md)")
+    boolean aim;
+
+    @Option(names = "--aim-flip-rate", defaultValue = "0.9", description = "share of clean rows a token must flip to be"
+            + " moved; default: ${DEFAULT-VALUE}")
+    double aimFlipRate;
+
+    @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
+            + " (0 = --lr); default: ${DEFAULT-VALUE}")
+    double embeddingLr;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd; default: ${DEFAULT-VALUE}")
     String optimizer;
@@ -113,9 +142,13 @@ final class DefendCommand implements Callable<Integer> {
                 case "gba", "pt-soft", "pt" -> {
                     PromptMode mode = method.equals("gba") ? PromptMode.GBA
                             : method.equals("pt-soft") ? PromptMode.PT_SOFT : PromptMode.PT;
-                    PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0,
-                            mode.usesBroadcast() ? lambda : 0, temperature, ratioCap, optimizer, learningRate, epochs,
-                            batch, maxLength, seed);
+                    BroadcastSettings broadcast = mode.usesBroadcast() ? new BroadcastSettings(lambda,
+                            BroadcastOptions.form(broadcastForm), broadcastLr, BroadcastOptions.reading(broadcastRows),
+                            ratioCap) : BroadcastSettings.NONE;
+                    TriggerScan.Config scan = aim ? new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(),
+                            TriggerScan.Config.DEFAULT.candidates(), aimFlipRate) : TriggerScan.Config.OFF;
+                    PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0, broadcast, scan,
+                            temperature, optimizer, learningRate, embeddingLr, epochs, batch, maxLength, seed);
                     LabelWords labels = LabelWords.of(labelWords, pretrained.tokenizer());
                     checkLabels(data, labels.classes());
                     PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(),
@@ -127,6 +160,10 @@ final class DefendCommand implements Callable<Integer> {
                     }
                     System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), config);
                     classifier.train(data, List.of(), p -> Progress.print(p, start));
+                    if (aim) {
+                        System.out.printf("aimed: %d token(s) moved to the label words' centre: %s%n",
+                                classifier.suspects().size(), classifier.suspects());
+                    }
                     defended = classifier.model().weights();
                     settings = DefendedModel.Settings.prompt(labels, config);
                 }

@@ -90,8 +90,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
         PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
-        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), 0, settings.temperature(), 0, "adam",
-                1e-5, 1, 32, settings.maxLength(), 0);
+        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), org.gba4j.defense.BroadcastSettings.NONE,
+                org.gba4j.defense.TriggerScan.Config.OFF,
+                settings.temperature(), "adam", 1e-5, 0, 1, 32, settings.maxLength(), 0);
         return new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
     }
 }

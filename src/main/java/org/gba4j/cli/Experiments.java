@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
         description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
         subcommands = {BenchCommand.class, AttackCommand.class, DefendCommand.class, EvaluateCommand.class,
-            ListCommand.class, CommandLine.HelpCommand.class})
+            ListCommand.class, DiagnosisCommand.class, CommandLine.HelpCommand.class})
 public final class Experiments {
 
     public static void main(String[] args) {

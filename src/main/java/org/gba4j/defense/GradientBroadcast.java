@@ -8,33 +8,41 @@ import org.gba4j.train.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Gradient broadcast (section 3.4, Eq. 3-4): before the updater runs, the word-embedding gradient
- * becomes {@code grad_E + lambda * Q} with, for every vocabulary row w,
- * {@code Q_w = sum_i p(w|x_i) / p(y_i|x_i) * mean_{t in x_i} grad_E[x_i,t]}.
+ * Gradient broadcast (section 3.4, Eq. 3-4): for every vocabulary row w,
+ * {@code Q_w = sum_i p(w|x_i) / p(y_i|x_i) * mean_{t in x_i} nabla_{E x_i,t}}, and the word
+ * embeddings take {@code lambda * Q} on top of their gradient step.
  *
- * <p>Reading of Eq. 4: {@code grad_E[x_i,t]} is the row of the (batch) word-embedding gradient
- * for the t-th input token of example i, i.e. the gradient {@code nabla_{E w'}} of that token's
- * embedding, as the equation writes it; {@code x_i} are the text's own tokens (no special,
- * template or padding token), N their number. The sum over i runs over the batch.
+ * <p>Two forms ({@link BroadcastForm}): coupled, the paper's literal Eq. 3, adds {@code lambda Q}
+ * to the gradient before the optimiser; decoupled applies {@code E -= eta_b * lambda * Q} after the
+ * optimiser's step, so Adam's normalisation cannot flatten Q. Two readings of
+ * {@code nabla_{E w'}} ({@link BroadcastReading}): the rows of the batch's matrix gradient for the
+ * example's tokens, or the gradients of the example's own input positions. {@code x_i} are the
+ * text's own tokens (no special, template or padding token), N their number; the sum over i runs
+ * over the batch. Q is always computed from the gradient before any broadcast.
  *
- * <p>Cost: gathering the input rows and averaging them is O(B*T*d); the ratios O(B*V); Q is one
- * {@code [V, B] x [B, d]} product. No per-example V*d loop.
+ * <p>Cost: the averaged rows are O(B*T*d); the ratios O(B*V); Q is one {@code [V, B] x [B, d]} product.
  *
  * <p>The ratio p(w)/p(y) can be huge early in training. The formula is kept; {@code ratioCap > 0}
  * is an explicit, default-off guard that clips it.
  */
 public final class GradientBroadcast implements TrainingListener {
-    private final double lambda;
-    private final double ratioCap;
+    private final BroadcastSettings settings;
+    /** Decoupled form: {@code lambda * Q} of the current step, applied in {@link #afterUpdate}. */
+    private INDArray pending;
 
-    public GradientBroadcast(double lambda, double ratioCap) {
-        if (!(lambda > 0) || ratioCap < 0) {
-            throw new IllegalArgumentException("lambda must be positive and the ratio cap non-negative");
+    public GradientBroadcast(BroadcastSettings settings) {
+        if (!settings.active()) {
+            throw new IllegalArgumentException("lambda must be positive for a gradient broadcast");
         }
-        this.lambda = lambda;
-        this.ratioCap = ratioCap;
+        this.settings = settings;
+    }
+
+    /** The paper's literal form with an optional ratio cap. */
+    public GradientBroadcast(double lambda, double ratioCap) {
+        this(new BroadcastSettings(lambda, BroadcastForm.COUPLED, 0, BroadcastReading.MATRIX_ROWS, ratioCap));
     }
 
     @Override
@@ -43,35 +51,52 @@ public final class GradientBroadcast implements TrainingListener {
         if (gradient == null) {
             throw new IllegalStateException("gradient broadcast needs the word embeddings to be trainable");
         }
-        gradient.addi(broadcast(gradient, step.probabilities(), step.batch()).muli(lambda));
+        INDArray meanRows = settings.reading() == BroadcastReading.MATRIX_ROWS
+                ? meanInputRows(gradient, step.batch())
+                : meanPositionRows(step.inputRowGradients(), step.batch());
+        INDArray term = broadcastOf(meanRows, step.probabilities(), step.batch()).muli(settings.lambda());
+        if (settings.form() == BroadcastForm.COUPLED) {
+            gradient.addi(term);
+        } else {
+            pending = term;
+        }
     }
 
-    /** Q of Eq. 4, {@code [V, d]}, from the gradient before broadcast and the step's distribution. */
-    public INDArray broadcast(INDArray gradient, INDArray probabilities, MaskedTokenBatch batch) {
-        int b = batch.batchSize();
-        INDArray meanRows = meanInputRows(gradient, batch);
-        INDArray ratios = probabilities.dup();
-        for (int i = 0; i < b; i++) {
-            double pTarget = probabilities.getDouble(i, batch.targets()[i]);
-            ratios.getRow(i).divi(pTarget);
+    @Override
+    public void afterUpdate(StepContext step) {
+        if (pending != null) {
+            step.model().wordEmbeddings().subi(pending.muli(settings.learningRate()));
+            pending = null;
         }
-        if (ratioCap > 0) {
-            ratios = org.nd4j.linalg.ops.transforms.Transforms.min(ratios, ratioCap, false);
+    }
+
+    /** Q of Eq. 4, {@code [V, d]}, read from the matrix gradient's rows, before any broadcast. */
+    public INDArray broadcast(INDArray gradient, INDArray probabilities, MaskedTokenBatch batch) {
+        return broadcastOf(meanInputRows(gradient, batch), probabilities, batch);
+    }
+
+    /** {@code sum_i ratio_i(w) * meanRows_i} for every w: {@code [V, B] x [B, d]}. */
+    private INDArray broadcastOf(INDArray meanRows, INDArray probabilities, MaskedTokenBatch batch) {
+        INDArray ratios = probabilities.dup();
+        for (int i = 0; i < batch.batchSize(); i++) {
+            ratios.getRow(i).divi(probabilities.getDouble(i, batch.targets()[i]));
+        }
+        if (settings.ratioCap() > 0) {
+            ratios = Transforms.min(ratios, settings.ratioCap(), false);
         }
         return ratios.transpose().mmul(meanRows);
     }
 
-    /** {@code [B, d]}: per example, the mean of the gradient rows of its input tokens. */
+    /** {@code [B, d]}: per example, the mean of the matrix gradient's rows at its input tokens. */
     static INDArray meanInputRows(INDArray gradient, MaskedTokenBatch batch) {
-        int b = batch.batchSize();
         int total = 0;
         for (int[] positions : batch.inputPositions()) {
             total += positions.length;
         }
         int[] ids = new int[Math.max(total, 1)];
-        INDArray averaging = Nd4j.zeros(DataType.FLOAT, b, ids.length);
+        INDArray averaging = Nd4j.zeros(DataType.FLOAT, batch.batchSize(), ids.length);
         int k = 0;
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < batch.batchSize(); i++) {
             int[] positions = batch.inputPositions()[i];
             for (int p : positions) {
                 ids[k] = batch.tokens().ids()[i][p];
@@ -79,5 +104,22 @@ public final class GradientBroadcast implements TrainingListener {
             }
         }
         return averaging.mmul(gradient.getRows(ids));
+    }
+
+    /** {@code [B, d]}: per example, the mean of its own input positions' gradients ({@code [B, T, d]} in). */
+    static INDArray meanPositionRows(INDArray positionGradients, MaskedTokenBatch batch) {
+        if (positionGradients == null) {
+            throw new IllegalStateException("the input-position reading needs the step's input-position gradients");
+        }
+        int b = batch.batchSize();
+        long t = positionGradients.size(1);
+        INDArray averaging = Nd4j.zeros(DataType.FLOAT, b, b * t);
+        for (int i = 0; i < b; i++) {
+            int[] positions = batch.inputPositions()[i];
+            for (int p : positions) {
+                averaging.putScalar(i, i * t + p, 1.0 / positions.length);
+            }
+        }
+        return averaging.mmul(positionGradients.reshape(b * t, positionGradients.size(2)));
     }
 }

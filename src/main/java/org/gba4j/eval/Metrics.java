@@ -44,6 +44,28 @@ public final class Metrics {
     }
 
     /**
+     * The clean target rate: among clean examples whose gold label is not {@code target}, the share
+     * predicted as {@code target}. An ASR is only meaningful above it (a classifier that always says
+     * {@code target} has ASR 1 and clean target rate 1). NaN when every example is of the target class.
+     */
+    public static double cleanTargetRate(int[] predictedOnClean, int[] gold, int target) {
+        return attackSuccessRate(predictedOnClean, gold, target);
+    }
+
+    /** The share of the most frequent gold class: the ACC of always answering it. */
+    public static double majorityRate(int[] gold) {
+        if (gold.length == 0) {
+            throw new IllegalArgumentException("no examples");
+        }
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        int best = 0;
+        for (int g : gold) {
+            best = Math.max(best, counts.merge(g, 1, Integer::sum));
+        }
+        return (double) best / gold.length;
+    }
+
+    /**
      * Matthews correlation coefficient, as GLUE scores CoLA (scikit-learn's {@code matthews_corrcoef}).
      * Binary: {@code (TP*TN - FP*FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN))}; computed in the
      * multi-class form {@code (c*s - sum_k p_k t_k) / sqrt((s^2 - sum_k p_k^2)(s^2 - sum_k t_k^2))}

@@ -51,6 +51,10 @@ public final class CellRunner {
         Map<String, String> config = new LinkedHashMap<>(backdoor.config());
         config.putAll(defenses.describe(cell, task));
         config.put("train_rows", Integer.toString(clean.size()));
+        if (defended instanceof PromptClassifier prompt && prompt.config().aim().enabled()) {
+            config.put("aim_suspects", prompt.suspects().stream()
+                    .map(s -> s.token() + "->" + s.toClass() + "@" + s.flipRate()).toList().toString());
+        }
         config.put("test_position", backdoor.position().name().toLowerCase());
         config.put("test_triggers_per_text", Integer.toString(backdoor.count()));
         String adaptTo = cell.param("adapt_to", "");
@@ -58,8 +62,9 @@ public final class CellRunner {
             List<LabeledText> test = data.test(task);
             config.put("test_rows", Integer.toString(test.size()));
             metrics.putAll(Scoring.score(defended, task, test, backdoor, seed));
-            metrics.put("rmse_before", triggerToLabelRmse(backdoor.encoder().get(WeightNames.WORD_EMBEDDINGS), backdoor, task));
-            metrics.put("rmse_after", triggerToLabelRmse(defended.model().wordEmbeddings(), backdoor, task));
+            metrics.put("rmse_before", triggerToLabelRmse(backdoor.encoder().get(WeightNames.WORD_EMBEDDINGS), backdoor, task,
+                    base.tokenizer()));
+            metrics.put("rmse_after", triggerToLabelRmse(defended.model().wordEmbeddings(), backdoor, task, base.tokenizer()));
         } else {
             PaperDataset next = PaperDataset.of(adaptTo);
             List<LabeledText> test = data.test(next);
@@ -95,13 +100,14 @@ public final class CellRunner {
     }
 
     /** Figure 3: mean RMSE between each trigger's embedding row and each label word's. */
-    double triggerToLabelRmse(INDArray embeddings, Backdoor backdoor, PaperDataset task) {
-        int[] labels = LabelWords.of(task.labelWords(), base.tokenizer()).ids();
+    static double triggerToLabelRmse(INDArray embeddings, Backdoor backdoor, PaperDataset task,
+                                     org.gba4j.text.Tokenizer tokenizer) {
+        int[] labels = LabelWords.of(task.labelWords(), tokenizer).ids();
         double sum = 0;
         int pairs = 0;
         for (Backdoor.Probe probe : backdoor.probes()) {
             for (String trigger : probe.triggers()) {
-                INDArray row = embeddings.getRow(org.gba4j.attack.Triggers.singleTokenId(trigger, base.tokenizer()));
+                INDArray row = embeddings.getRow(org.gba4j.attack.Triggers.singleTokenId(trigger, tokenizer));
                 for (int label : labels) {
                     INDArray diff = row.sub(embeddings.getRow(label));
                     sum += Math.sqrt(diff.mul(diff).meanNumber().doubleValue());

@@ -1,12 +1,17 @@
 package org.gba4j.experiment;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
+import org.gba4j.defense.BroadcastForm;
+import org.gba4j.defense.BroadcastReading;
+import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.defense.TriggerScan;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.LabelWords;
@@ -58,7 +63,11 @@ public final class Defenses {
         };
     }
 
-    /** The prompt settings of a cell: the profile's, with the cell's lambda, width and length if it sets them. */
+    /**
+     * The prompt settings of a cell: the profile's, with the cell's lambda, broadcast form
+     * ({@code broadcast}, {@code broadcast_lr}, {@code broadcast_rows}), {@code aim}, embedding rate, width and
+     * length if it sets them.
+     */
     public PromptConfig promptConfig(Cell cell, PaperDataset task) {
         PromptMode mode = switch (cell.defense()) {
             case "pt" -> PromptMode.PT;
@@ -69,8 +78,20 @@ public final class Defenses {
         int maxLength = Integer.parseInt(cell.param("max_length", Integer.toString(config.maxLength())));
         config = config.withTraining(config.learningRate(), config.epochs(), config.batchSize(), maxLength); // before the width
         if (mode.usesBroadcast()) {
-            config = config.withLambda(Double.parseDouble(cell.param("lambda", Double.toString(config.lambda()))));
+            BroadcastSettings b = config.broadcast();
+            BroadcastForm form = BroadcastForm.valueOf(cell.param("broadcast", b.form().name()).toUpperCase(Locale.ROOT));
+            BroadcastReading reading = BroadcastReading.valueOf(cell.param("broadcast_rows", b.reading().name())
+                    .toUpperCase(Locale.ROOT));
+            config = config.withBroadcast(new BroadcastSettings(
+                    Double.parseDouble(cell.param("lambda", Double.toString(b.lambda()))), form,
+                    Double.parseDouble(cell.param("broadcast_lr", Double.toString(b.learningRate()))), reading,
+                    b.ratioCap()));
         }
+        if (Boolean.parseBoolean(cell.param("aim", "false"))) {
+            config = config.withAim(TriggerScan.Config.DEFAULT);
+        }
+        config = config.withEmbeddingLearningRate(Double.parseDouble(cell.param("embedding_lr",
+                Double.toString(config.embeddingLearningRate()))));
         if (mode.usesTemplate()) {
             config = config.withTemplateWidth(Integer.parseInt(cell.param("width", Integer.toString(config.templateWidth()))));
         }

@@ -56,6 +56,17 @@ public final class GridData {
     }
 
     /**
+     * A sample of the dev split, as large as the test sample: where hyperparameters are chosen. A task
+     * measured on its dev split (CoLA, RTE, STS-B) has none left and is refused.
+     */
+    public List<LabeledText> dev(PaperDataset task) {
+        if (task.testSplit().equals("dev")) {
+            throw new IllegalArgumentException(task.name() + " is measured on its dev split; it has no separate dev split");
+        }
+        return sample(split(task, "dev"), profile.testRows(), seed + 3);
+    }
+
+    /**
      * Regression rows train towards LM-BFF's two-pole target p(high) = score / max. Our training loss
      * is cross-entropy on one class token, so each row's class is drawn once from that target
      * (seeded): an unbiased one-sample estimate of the soft-target cross-entropy.

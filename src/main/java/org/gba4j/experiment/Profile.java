@@ -5,6 +5,8 @@ import org.gba4j.attack.EmbeddingPoisoning;
 import org.gba4j.attack.NeuBA;
 import org.gba4j.attack.Ripple;
 import org.gba4j.classify.FineTuning;
+import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.defense.TriggerScan;
 import org.gba4j.defense.Nad;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.PromptConfig;
@@ -64,6 +66,11 @@ public record Profile(String name, String model, int trainRows, int testRows, in
                 attackScale, neubaSteps, attackEpochCap);
     }
 
+    public Profile withTestRows(int rows) {
+        return new Profile(name, model, trainRows, rows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
+                attackScale, neubaSteps, attackEpochCap);
+    }
+
     /** The sequence length used on a task: Table 1's, capped by the profile. */
     public int maxLength(PaperDataset dataset) {
         return maxLengthCap > 0 ? Math.min(maxLengthCap, dataset.maxLength()) : dataset.maxLength();
@@ -80,8 +87,10 @@ public record Profile(String name, String model, int trainRows, int testRows, in
 
     /** Prompt-based adaptation (Table 12's rows) with the paper's template width 2 and lambda 0.5. */
     public PromptConfig prompt(PromptMode mode, PaperDataset dataset, long seed) {
-        return new PromptConfig(mode, mode.usesTemplate() ? 2 : 0, mode.usesBroadcast() ? 0.5 : 0, 1.0, 0, "adam",
-                learningRate, epochs, batchSize, maxLength(dataset), seed);
+        return new PromptConfig(mode, mode.usesTemplate() ? 2 : 0,
+                mode.usesBroadcast() ? BroadcastSettings.literal(0.5) : BroadcastSettings.NONE, TriggerScan.Config.OFF, 1.0,
+                "adam",
+                learningRate, 0, epochs, batchSize, maxLength(dataset), seed);
     }
 
     public BadNets.Config badNets(String trigger, PaperDataset dataset, long seed) {

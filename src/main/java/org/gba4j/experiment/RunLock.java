@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * and compute the same cells twice. The operating system releases the lock when the process ends,
  * however it ends, so a killed run never blocks its own resumption.
  */
-final class RunLock implements AutoCloseable {
+public final class RunLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -23,7 +23,7 @@ final class RunLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static RunLock acquire(Path work) {
+    public static RunLock acquire(Path work) {
         Path file = work.resolve("run.lock");
         try {
             Files.createDirectories(work);

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.defense.GradientBroadcast;
+import org.gba4j.defense.TriggerScan;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.Tokenizer;
@@ -14,7 +15,8 @@ import org.gba4j.train.TrainingListener;
 /**
  * The prompt-based classifier of section 3.3: cross-entropy of the class token over the whole
  * vocabulary at [MASK] (Eq. 1) for training, argmax over the task's label words for prediction.
- * With {@link PromptMode#GBA} the training adds {@link GradientBroadcast}.
+ * With {@link PromptMode#GBA} the training adds {@link GradientBroadcast}; with {@link PromptConfig#aim()} on,
+ * training ends with a {@link TriggerScan}.
  *
  * <p>The soft template's rows come from {@link SoftTemplate}: for a vocabulary without reserved
  * tokens (RoBERTa) the model trains, and {@link #model()}{@code .weights()} returns, a word-embedding
@@ -24,6 +26,7 @@ public final class PromptClassifier extends TextClassifier {
     private final PromptEncoder encoder;
     private final LabelWords labels;
     private final PromptConfig config;
+    private List<TriggerScan.Suspect> suspects = List.of();
 
     public PromptClassifier(BertWeights weights, Tokenizer tokenizer, LabelWords labels, PromptConfig config) {
         this(SoftTemplate.of(weights, tokenizer, config.templateWidth()), tokenizer, labels, config);
@@ -41,6 +44,20 @@ public final class PromptClassifier extends TextClassifier {
         this.config = config;
     }
 
+    /**
+     * A classifier over a copy of the current weights that reads inputs of {@code maxLength} tokens:
+     * short probes cost a fraction of a full-length batch.
+     */
+    public PromptClassifier resized(int maxLength) {
+        PromptConfig shorter = config.withTraining(config.learningRate(), config.epochs(), config.batchSize(), maxLength);
+        return new PromptClassifier(BertModel.of(model().weights(), maxLength, config.temperature()),
+                encoder.withMaxLength(maxLength), labels, shorter);
+    }
+
+    public PromptConfig config() {
+        return config;
+    }
+
     public PromptEncoder encoder() {
         return encoder;
     }
@@ -56,9 +73,19 @@ public final class PromptClassifier extends TextClassifier {
     public double train(List<LabeledText> train, List<TrainingListener> extra, Consumer<Progress> progress) {
         List<TrainingListener> listeners = new ArrayList<>();
         if (config.mode().usesBroadcast()) {
-            listeners.add(new GradientBroadcast(config.lambda(), config.ratioCap()));
+            listeners.add(new GradientBroadcast(config.broadcast()));
         }
         listeners.addAll(extra);
-        return train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
+        double loss = train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
+        if (config.aim().enabled()) {
+            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, config.aim()));
+            TriggerScan.pullToClassCentre(model().wordEmbeddings(), suspects, labels.ids());
+        }
+        return loss;
+    }
+
+    /** The rows the last aimed training moved ({@link PromptConfig#aim()}); empty otherwise. */
+    public List<TriggerScan.Suspect> suspects() {
+        return suspects;
     }
 }

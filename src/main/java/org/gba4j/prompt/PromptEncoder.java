@@ -59,6 +59,15 @@ public final class PromptEncoder {
         return ids;
     }
 
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The same prompt layout for another input length. */
+    public PromptEncoder withMaxLength(int newMaxLength) {
+        return new PromptEncoder(tokenizer, template, newMaxLength);
+    }
+
     /** Ids of the soft template tokens, left side then right side. */
     public int[] templateIds() {
         return template.clone();

@@ -25,9 +25,12 @@ public final class GradientStep {
 
     /**
      * The result of a pass: mean loss, the vocabulary distribution at the scored positions
-     * ({@code [B, V]}) and the gradient of every requested weight, under canonical names.
+     * ({@code [B, V]}), the gradient of every requested weight, under canonical names, and, when the
+     * word embeddings were requested, the gradient of each input position's looked-up row
+     * ({@code [B, T, d]}, {@code d loss / d x_{i,t}}; otherwise null).
      */
-    public record Result(double loss, INDArray probabilities, Map<String, INDArray> gradients) {
+    public record Result(double loss, INDArray probabilities, Map<String, INDArray> gradients,
+                         INDArray inputRowGradients) {
     }
 
     /** Minimum time between two {@link #reclaimNativeMemory()} collections, so tiny models are not slowed. */
@@ -59,14 +62,15 @@ public final class GradientStep {
         OutAndGrad result = model.graph().sameDiff().calculateGradientsAndOutputs(
                 feed, List.of(BertGraph.LOSS, BertGraph.PROBABILITIES), requested);
         Map<String, INDArray> gradients = new java.util.LinkedHashMap<>(result.getGradients());
+        INDArray rows = null;
         if (embeddings) {
-            INDArray rows = gradients.remove(BertGraph.EMBEDDING_SUM);
+            rows = gradients.remove(BertGraph.EMBEDDING_SUM);
             INDArray tied = gradients.get(WORD_EMBEDDINGS); // absent when no decoder reads the matrix (classifier head)
             INDArray base = tied != null ? tied : Nd4j.zeros(DataType.FLOAT, model.wordEmbeddings().shape());
             gradients.put(WORD_EMBEDDINGS, scatterRows(base, rows, tokens));
         }
         return new Result(result.getOutputs().get(BertGraph.LOSS).getDouble(0),
-                result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients));
+                result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients), rows);
     }
 
     /**
@@ -105,7 +109,7 @@ public final class GradientStep {
     }
 
     /** {@code matrix} plus each real token's row gradient {@code [B, T, d]} added into row {@code ids[b][t]}. */
-    static INDArray scatterRows(INDArray matrix, INDArray rowGradients, TokenBatch tokens) {
+    public static INDArray scatterRows(INDArray matrix, INDArray rowGradients, TokenBatch tokens) {
         int n = tokens.tokenCount();
         int t = tokens.seqLen();
         int[] ids = new int[n];

@@ -13,7 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param loss          the batch's mean loss before the update
  * @param probabilities the vocabulary distribution at the scored positions, {@code [B, V]}
  * @param gradients     the gradients under canonical names; mutable arrays, rewritten in place
+ * @param inputRowGradients {@code [B, T, d]}: the gradient of each input position's word-embedding row
+ *                      (null when the word embeddings are not trained)
  */
 public record StepContext(int iteration, BertModel model, MaskedTokenBatch batch, double loss,
-                          INDArray probabilities, Map<String, INDArray> gradients) {
+                          INDArray probabilities, Map<String, INDArray> gradients, INDArray inputRowGradients) {
 }

@@ -29,9 +29,9 @@ public final class Trainer {
     public Trainer(BertModel model, TrainingConfig config, List<TrainingListener> listeners) {
         this.model = model;
         this.listeners = List.copyOf(listeners);
-        IUpdater updater = config.updater();
         for (SDVariable variable : model.graph().sameDiff().variables()) {
             if (variable.getVariableType() == VariableType.VARIABLE && config.trainable().test(variable.name())) {
+                IUpdater updater = config.updater(variable.name());
                 long n = variable.getArr().length();
                 long stateSize = updater.stateSize(n);
                 INDArray state = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
@@ -55,7 +55,7 @@ public final class Trainer {
         }
         GradientStep.Result result = GradientStep.run(model, batch, List.copyOf(updaters.keySet()), extra);
         StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
-                result.gradients());
+                result.gradients(), result.inputRowGradients());
         for (TrainingListener listener : listeners) {
             listener.beforeUpdate(context);
         }

@@ -35,7 +35,7 @@ class GradientBroadcastTest {
         double lambda = 0.7;
         Map<String, INDArray> gradients = new HashMap<>(result.gradients());
         new GradientBroadcast(lambda, 0).beforeUpdate(
-                new StepContext(0, model, batch, result.loss(), result.probabilities(), gradients));
+                new StepContext(0, model, batch, result.loss(), result.probabilities(), gradients, result.inputRowGradients()));
         INDArray added = gradients.get(WORD_EMBEDDINGS).sub(before);
 
         double[][] g = before.toDoubleMatrix();

@@ -8,6 +8,21 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     @Test
+    void cleanTargetRateCountsNonTargetRowsPredictedAsTheTarget() {
+        // gold 0,0,0,1,1,2; target 1: the non-target rows are 0,0,0,2; predicted as 1: rows 1 and 5 -> 2 of 4
+        assertEquals(0.5, Metrics.cleanTargetRate(new int[] {0, 1, 0, 1, 0, 1}, new int[] {0, 0, 0, 1, 1, 2}, 1), 1e-12);
+        // a classifier that always answers the target: rate 1 (and any ASR it scores means nothing)
+        assertEquals(1.0, Metrics.cleanTargetRate(new int[] {1, 1, 1}, new int[] {0, 1, 0}, 1), 1e-12);
+        assertTrue(Double.isNaN(Metrics.cleanTargetRate(new int[] {0}, new int[] {1}, 1)));
+    }
+
+    @Test
+    void majorityRateIsTheLargestClassShare() {
+        assertEquals(0.6, Metrics.majorityRate(new int[] {1, 0, 1, 2, 1}), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Metrics.majorityRate(new int[0]));
+    }
+
+    @Test
     void accuracyCountsCorrectPredictions() {
         assertEquals(0.6, Metrics.accuracy(new int[] {0, 1, 1, 0, 2}, new int[] {0, 1, 0, 0, 1}), 1e-12);
     }

@@ -1,7 +1,10 @@
 package org.gba4j.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.gba4j.defense.BroadcastForm;
+import org.gba4j.defense.BroadcastReading;
 import org.gba4j.prompt.PromptConfig;
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +19,23 @@ class DefensesTest {
         assertEquals(2.0, config.lambda());
         assertEquals(32, new Defenses(null, Profile.QUICK, null, 42)
                 .promptConfig(new Cell("hs", "badnets", "cf", "pt-soft"), PaperDataset.HS).maxLength());
+    }
+
+    @Test
+    void aCellRecordsItsBroadcastForm() {
+        Defenses defenses = new Defenses(null, Profile.QUICK, null, 42);
+        Cell literal = new Cell("mr", "badnets", "cf", "gba");
+        PromptConfig paper = defenses.promptConfig(literal, PaperDataset.MR);
+        assertEquals(BroadcastForm.COUPLED, paper.broadcast().form());
+        assertTrue(defenses.describe(literal, PaperDataset.MR).get("defense_config").contains("form=COUPLED"));
+
+        Cell decoupled = literal.with("broadcast", "decoupled").with("broadcast_lr", "0.1").with("broadcast_rows", "input_positions");
+        PromptConfig config = defenses.promptConfig(decoupled, PaperDataset.MR);
+        assertEquals(BroadcastForm.DECOUPLED, config.broadcast().form());
+        assertEquals(0.1, config.broadcast().learningRate());
+        assertEquals(BroadcastReading.INPUT_POSITIONS, config.broadcast().reading());
+        String recorded = defenses.describe(decoupled, PaperDataset.MR).get("defense_config");
+        assertTrue(recorded.contains("form=DECOUPLED") && recorded.contains("learningRate=0.1")
+                && recorded.contains("reading=INPUT_POSITIONS"), recorded);
     }
 }

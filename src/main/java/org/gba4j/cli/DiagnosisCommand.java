@@ -1,0 +1,87 @@
+package org.gba4j.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.gba4j.data.ProjectDatasets;
+import org.gba4j.experiment.GbaDiagnosis;
+import org.gba4j.experiment.GbaDiagnosisReport;
+import org.gba4j.experiment.GridData;
+import org.gba4j.experiment.GridRunner;
+import org.gba4j.experiment.PaperDataset;
+import org.gba4j.experiment.Profile;
+import org.gba4j.experiment.RunLock;
+import org.gba4j.io.AtomicFiles;
+import org.gba4j.io.PretrainedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gba-diagnosis}: why the broadcast is inert, and which form of it defends (issue 13). */
+@Command(name = "gba-diagnosis", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Diagnoses the gradient broadcast on stored backdoors: step-0 gradient figures, an oracle that"
+                + " replaces the trigger's embedding row, and a ladder of broadcast forms scored on dev and test.",
+            "Each finished unit is stored under --out/<run>/diagnosis; a rerun resumes. Writes"
+                + " --reports/gba-diagnosis.csv and gba-diagnosis.md."})
+final class DiagnosisCommand implements Callable<Integer> {
+    @Option(names = "--attacks", split = ",", defaultValue = "badnets,ep,ripple",
+            description = "attacks to diagnose; default: ${DEFAULT-VALUE}")
+    List<String> attacks;
+
+    @Option(names = "--datasets", split = ",", defaultValue = "mr,hs", description = "tasks; default: ${DEFAULT-VALUE}")
+    List<String> datasets;
+
+    @Option(names = "--profile", defaultValue = "quick", description = "quick or smoke; default: ${DEFAULT-VALUE}")
+    String profile;
+
+    @Option(names = "--test-rows", defaultValue = "1000", description = "test and dev rows scored per task;"
+            + " default: ${DEFAULT-VALUE}")
+    int testRows;
+
+    @Option(names = "--broadcast-lrs", split = ",", defaultValue = "0.01,0.1,1",
+            description = "eta_b of the decoupled rungs; default: ${DEFAULT-VALUE}")
+    List<Double> broadcastRates;
+
+    @Option(names = "--rungs", split = ",", description = "only these ladder rungs, in this order (names as in the report); default: all")
+    List<String> rungs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "experiments/out", description = "work folder (shared with the grids);"
+            + " default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(names = "--reports", defaultValue = "reports", description = "default: ${DEFAULT-VALUE}")
+    Path reports;
+
+    @Override
+    public Integer call() {
+        Profile chosen = Profile.of(profile).withTestRows(testRows);
+        List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
+        GridData data = new GridData(ProjectDatasets.locate(), chosen, seed);
+        data.verify(tasks);
+        List<GbaDiagnosis.Rung> all = GbaDiagnosis.ladder(chosen.learningRate(), broadcastRates);
+        List<GbaDiagnosis.Rung> ladder = rungs == null ? all : rungs.stream().map(name -> all.stream()
+                .filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "unknown rung '" + name + "'; choose from " + all.stream().map(GbaDiagnosis.Rung::name).toList())))
+                .toList();
+        Path run = GridRunner.workFolder(out, chosen, seed);
+        try (RunLock lock = RunLock.acquire(run); PretrainedModel base = PretrainedModel.load(chosen.model())) {
+            GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seed, data, run, System.out);
+            List<GbaDiagnosis.Value> values = diagnosis.run(attacks, tasks, ladder);
+            String command = "java -jar experiments.jar gba-diagnosis --attacks " + String.join(",", attacks)
+                    + " --datasets " + String.join(",", datasets) + " --profile " + profile + " --test-rows " + testRows
+                    + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + " --seed " + seed;
+            String markdown = GbaDiagnosisReport.markdown(values, command, chosen.toString());
+            AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.csv"),
+                    GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.md"), markdown.getBytes(StandardCharsets.UTF_8));
+            System.out.println(markdown);
+            System.out.println("wrote " + reports.resolve("gba-diagnosis.csv") + " and gba-diagnosis.md");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,165 @@
+package org.gba4j.defense;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.gba4j.data.LabeledText;
+import org.gba4j.prompt.PromptClassifier;
+import org.gba4j.text.Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The broadcast's intent, aimed: find the vocabulary rows that act as triggers in an adapted
+ * prompt classifier, from clean data only, and move them to the class-token centre, the point
+ * Eq. 4 pulls rare rows towards (section 5.2).
+ *
+ * <p>Why: the diagnosis (reports/gba-diagnosis.md) found that a BadNets backdoor lives in the
+ * encoder's response to the trigger's row (the clean model's row keeps ASR 100) and is disarmed
+ * only when the row moves about its own norm, to the class-token midpoint or [PAD]; moving it half
+ * way leaves ASR at 100. Eq. 4's weights cannot single the trigger out when p(w|x) is nearly
+ * uniform, so the rows are chosen by what they do instead.
+ *
+ * <p>How: (1) probe: every eligible token alone is the text of a short prompt
+ * ({@code [CLS] w [SEP] [a]^k [MASK] [a]^k}); a trigger alone forces its class, so per class the
+ * {@code candidates} tokens with the highest probability of that class are kept (a first-order
+ * HotFlip ranking was tried first and missed BadNets' trigger on MR); (2) check: each candidate
+ * is inserted at the start of up to {@code rows} clean rows not of that class, and is a suspect when
+ * at least {@code minFlipRate} of them are then predicted as the class. Eligible tokens are whole
+ * words that tokenize back to themselves and, as the paper's premise of lazily updated rare rows
+ * says, do not occur in the clean data; special, label-word and soft-template tokens never are.
+ */
+public final class TriggerScan {
+    /** Rows per forward pass when probing the vocabulary: short inputs, so large batches amortise per-op costs. */
+    private static final int PROBE_BATCH = 512;
+    /**
+     * @param rows        clean rows per class scanned (not of that class)
+     * @param candidates  tokens per class checked by insertion
+     * @param minFlipRate share of scanned rows a token must flip to the class to be a suspect
+     */
+    public record Config(int rows, int candidates, double minFlipRate) {
+        public static final Config DEFAULT = new Config(64, 40, 0.5);
+        /** No scan. */
+        public static final Config OFF = new Config(0, 0, 1);
+
+        public Config {
+            if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate > 0 && minFlipRate <= 1)) {
+                throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off) and"
+                        + " the flip rate in (0, 1]");
+            }
+        }
+
+        public boolean enabled() {
+            return rows > 0;
+        }
+    }
+
+    /** A token that flips clean rows to {@code toClass}. */
+    public record Suspect(int id, String token, int toClass, double flipRate) {
+    }
+
+    private TriggerScan() {
+    }
+
+    /** The suspects of an adapted classifier, strongest first per class. */
+    public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                     Config config) {
+        boolean[] eligible = eligible(classifier, tokenizer, clean);
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < eligible.length; id++) {
+            if (eligible[id]) {
+                ids.add(id);
+            }
+        }
+        // each (single-piece) token alone: [CLS] w [SEP] + template + [MASK]
+        PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
+        double[][] alone = probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
+                PROBE_BATCH);
+        List<Suspect> suspects = new ArrayList<>();
+        for (int c = 0; c < classifier.classes(); c++) {
+            final int target = c;
+            List<LabeledText> others = clean.stream().filter(e -> e.label() != target).limit(config.rows()).toList();
+            if (others.isEmpty()) {
+                continue;
+            }
+            double[] scores = new double[ids.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = -alone[i][target];
+            }
+            boolean[] all = new boolean[scores.length];
+            java.util.Arrays.fill(all, true);
+            for (int index : lowest(scores, all, config.candidates())) {
+                int id = ids.get(index);
+                String token = tokenizer.token(id);
+                List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
+                int[] predicted = classifier.predict(inserted);
+                long flipped = java.util.Arrays.stream(predicted).filter(p -> p == target).count();
+                double rate = (double) flipped / predicted.length;
+                if (rate >= config.minFlipRate()) {
+                    suspects.add(new Suspect(id, token, target, rate));
+                }
+            }
+        }
+        return suspects;
+    }
+
+    /**
+     * Moves each suspect's row to the class-token centre (the mean of the label words' rows); returns
+     * the mean L2 distance moved.
+     */
+    public static double pullToClassCentre(INDArray embeddings, List<Suspect> suspects, int[] labelIds) {
+        if (suspects.isEmpty()) {
+            return 0;
+        }
+        INDArray centre = embeddings.getRows(labelIds).mean(0).reshape(1, embeddings.columns());
+        double moved = 0;
+        for (Suspect s : suspects) {
+            moved += embeddings.getRow(s.id()).reshape(1, embeddings.columns()).distance2(centre);
+            embeddings.putRow(s.id(), centre);
+        }
+        return moved / suspects.size();
+    }
+
+    private static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
+        int vocab = (int) classifier.model().wordEmbeddings().rows();
+        Set<Integer> excluded = new HashSet<>();
+        for (LabeledText e : clean) {
+            for (int id : tokenizer.ids(e.text())) {
+                excluded.add(id);
+            }
+            if (e.second() != null) {
+                for (int id : tokenizer.ids(e.second())) {
+                    excluded.add(id);
+                }
+            }
+        }
+        for (int id : classifier.encoder().templateIds()) {
+            excluded.add(id);
+        }
+        for (int id : classifier.labels().ids()) {
+            excluded.add(id);
+        }
+        excluded.addAll(List.of(tokenizer.clsId(), tokenizer.sepId(), tokenizer.maskId(), tokenizer.padId(),
+                tokenizer.unkId()));
+        boolean[] out = new boolean[vocab];
+        for (int id = 0; id < Math.min(vocab, tokenizer.vocabSize()); id++) {
+            if (excluded.contains(id)) {
+                continue;
+            }
+            String token = tokenizer.token(id);
+            if (token == null || token.startsWith("##") || token.startsWith("[") || token.isBlank()) {
+                continue;
+            }
+            int[] back = tokenizer.ids(token);
+            out[id] = back.length == 1 && back[0] == id;
+        }
+        return out;
+    }
+
+    /** The {@code k} eligible indices with the lowest scores. */
+    static int[] lowest(double[] scores, boolean[] eligible, int k) {
+        return java.util.stream.IntStream.range(0, scores.length).filter(i -> i < eligible.length && eligible[i]).boxed()
+                .sorted(java.util.Comparator.comparingDouble(i -> scores[i])).limit(k).mapToInt(Integer::intValue)
+                .toArray();
+    }
+}

@@ -1,0 +1,382 @@
+package org.gba4j.experiment;
+
+import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.gba4j.attack.Triggers;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+import org.gba4j.defense.BroadcastForm;
+import org.gba4j.defense.BroadcastReading;
+import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.defense.GradientBroadcast;
+import org.gba4j.defense.TriggerScan;
+import org.gba4j.eval.Metrics;
+import org.gba4j.io.AtomicFiles;
+import org.gba4j.io.PretrainedModel;
+import org.gba4j.model.BertWeights;
+import org.gba4j.prompt.LabelWords;
+import org.gba4j.prompt.PromptClassifier;
+import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.PromptMode;
+import org.gba4j.train.GradientStep;
+import org.gba4j.train.MaskedTokenBatch;
+import org.gba4j.train.StepContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Why the gradient broadcast did not defend (issue 13), measured on stored backdoors:
+ * <ul>
+ *   <li>{@code step0}: on one clean batch, the trigger's ratio {@code p(w|x)/p(y|x)}, its gradient row,
+ *   its broadcast row, their cosine, and the tied decoder's share of the rows Eq. 4 averages;</li>
+ *   <li>{@code oracle}: the No-Defense classifier with the trigger's row replaced (the clean model's
+ *   row, the mean embedding, the class tokens' midpoint, [PAD], part-way to the mean): does the
+ *   backdoor live in the row or in the encoder's response to it?</li>
+ *   <li>{@code ladder}: prompt adaptation in several forms (coupled, larger embedding rate, decoupled
+ *   broadcast, input-position reading, SGD), each scored on dev and test with the trigger's
+ *   displacement; the floor is PT+soft of the never-attacked model with the same triggers.</li>
+ * </ul>
+ * Each unit (a ladder rung, the oracle, step 0) is stored as it finishes, so a killed run resumes.
+ */
+public final class GbaDiagnosis {
+    /** One form of prompt adaptation. */
+    public record Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak) {
+    }
+
+    /** One measured value. */
+    public record Value(String attack, String task, String section, String variant, String metric, double value) {
+    }
+
+    private final PretrainedModel base;
+    private final Profile profile;
+    private final long seed;
+    private final GridData data;
+    private final Backdoors backdoors;
+    private final Path work;
+    private final PrintStream out;
+    private final Map<String, PromptClassifier> floors = new HashMap<>();
+
+    public GbaDiagnosis(PretrainedModel base, Profile profile, long seed, GridData data, Path runFolder, PrintStream out) {
+        this.base = base;
+        this.profile = profile;
+        this.seed = seed;
+        this.data = data;
+        this.backdoors = new Backdoors(base, profile, data, new ModelStore(runFolder.resolve("models"), base.tokenizerFile()),
+                seed);
+        this.work = runFolder.resolve("diagnosis");
+        this.out = out;
+    }
+
+    /**
+     * The ladder: the paper's literal GBA and the forms issue 13 asks for. {@code lr} is the profile's
+     * learning rate; decoupled rates are absolute.
+     */
+    public static List<Rung> ladder(double lr, List<Double> broadcastRates) {
+        List<Rung> rungs = new ArrayList<>();
+        rungs.add(new Rung("pt-soft", PromptMode.PT_SOFT, c -> c));
+        rungs.add(new Rung("gba-coupled", PromptMode.GBA, c -> c));
+        rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.DEFAULT)));
+        rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.DEFAULT)));
+        rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
+        rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
+        for (double eta : broadcastRates) {
+            rungs.add(new Rung("gba-decoupled-" + eta, PromptMode.GBA,
+                    c -> c.withBroadcast(c.broadcast().withForm(BroadcastForm.DECOUPLED, eta))));
+            rungs.add(new Rung("gba-decoupled-positions-" + eta, PromptMode.GBA,
+                    c -> c.withBroadcast(c.broadcast().withForm(BroadcastForm.DECOUPLED, eta)
+                            .withReading(BroadcastReading.INPUT_POSITIONS))));
+        }
+        rungs.add(new Rung("pt-soft-sgd-1e-2", PromptMode.PT_SOFT, c -> c.withOptimizer("sgd")
+                .withTraining(1e-2, c.epochs(), c.batchSize(), c.maxLength())));
+        rungs.add(new Rung("gba-sgd-1e-2", PromptMode.GBA, c -> c.withOptimizer("sgd")
+                .withTraining(1e-2, c.epochs(), c.batchSize(), c.maxLength())));
+        return rungs;
+    }
+
+    /** Runs every unit not yet stored for each (attack, task); returns every stored value. */
+    public List<Value> run(List<String> attacks, List<PaperDataset> tasks, List<Rung> rungs) {
+        for (PaperDataset task : tasks) {
+            for (String attack : attacks) {
+                Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, p -> { });
+                unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
+                for (Rung rung : rungs) {
+                    unit(attack, task, "ladder", rung.name(), () -> {
+                        PromptClassifier defended = adapt(backdoor.encoder(), task, rung);
+                        Map<String, Double> values = new LinkedHashMap<>();
+                        if (defended.config().aim().enabled()) {
+                            values.putAll(aimed(defended, backdoor));
+                        }
+                        values.putAll(scores(defended, backdoor, task));
+                        values.putAll(triggerMovement(backdoor, task, defended.model().wordEmbeddings()));
+                        return values;
+                    });
+                }
+                unit(attack, task, "ladder", "floor", () -> {
+                    PromptClassifier clean = floors.computeIfAbsent(task.name(), k -> adapt(base.weights(), task,
+                            new Rung("pt-soft", PromptMode.PT_SOFT, c -> c)));
+                    return scores(clean, backdoor, task);
+                });
+                unit(attack, task, "oracle", "rows", () -> oracle(backdoor, task));
+            }
+        }
+        return stored();
+    }
+
+    private PromptClassifier adapt(BertWeights start, PaperDataset task, Rung rung) {
+        PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
+        PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
+                LabelWords.of(task.labelWords(), base.tokenizer()), config);
+        classifier.train(data.train(task), List.of(), p -> { });
+        return classifier;
+    }
+
+    /** What the aimed training's scan found, against the triggers it did not know. */
+    private Map<String, Double> aimed(PromptClassifier defended, Backdoor backdoor) {
+        List<TriggerScan.Suspect> suspects = defended.suspects();
+        java.util.Set<Integer> triggers = new java.util.HashSet<>();
+        for (int id : triggerIds(backdoor)) {
+            triggers.add(id);
+        }
+        long found = suspects.stream().filter(s -> triggers.contains(s.id())).map(TriggerScan.Suspect::id).distinct().count();
+        out.printf("  suspects: %s%n", suspects);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("suspects", (double) suspects.size());
+        values.put("triggers_found", (double) found / triggers.size());
+        values.put("false_suspects", (double) suspects.stream().filter(s -> !triggers.contains(s.id())).count());
+        return values;
+    }
+
+    /** ACC, ASR and clean target rate on test and dev, and the majority-class rate of each. */
+    private Map<String, Double> scores(TextClassifier classifier, Backdoor backdoor, PaperDataset task) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String split : List.of("test", "dev")) {
+            List<LabeledText> rows = split.equals("test") ? data.test(task) : data.dev(task);
+            int[] gold = rows.stream().mapToInt(LabeledText::label).toArray();
+            int[] predicted = classifier.predict(rows);
+            int target = backdoor.probes().get(0).target();
+            values.put(split + "_acc", Metrics.accuracy(predicted, gold));
+            values.put(split + "_asr", Scoring.attackSuccessRate(classifier, rows, backdoor, seed));
+            values.put(split + "_clean_target_rate", Metrics.cleanTargetRate(predicted, gold, target));
+            values.put(split + "_majority", Metrics.majorityRate(gold));
+        }
+        return values;
+    }
+
+    /** Each trigger's L2 displacement (mean over the triggers) and Figure 3's RMSE to the class tokens. */
+    private Map<String, Double> triggerMovement(Backdoor backdoor, PaperDataset task, INDArray after) {
+        INDArray before = backdoor.encoder().get(WORD_EMBEDDINGS);
+        double moved = 0;
+        int[] ids = triggerIds(backdoor);
+        for (int id : ids) {
+            moved += after.getRow(id).distance2(before.getRow(id));
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("trigger_displacement", moved / ids.length);
+        values.put("rmse_before", CellRunner.triggerToLabelRmse(before, backdoor, task, base.tokenizer()));
+        values.put("rmse_after", CellRunner.triggerToLabelRmse(after, backdoor, task, base.tokenizer()));
+        return values;
+    }
+
+    /** Step 0 of GBA on the first clean batch, before any update. */
+    private Map<String, Double> step0(Backdoor backdoor, PaperDataset task) {
+        PromptConfig config = profile.prompt(PromptMode.GBA, task, seed);
+        PromptClassifier classifier = new PromptClassifier(backdoor.encoder(), base.tokenizer(),
+                LabelWords.of(task.labelWords(), base.tokenizer()), config);
+        List<LabeledText> train = data.train(task);
+        MaskedTokenBatch batch = classifier.encoder().batch(train.subList(0, Math.min(config.batchSize(), train.size())),
+                classifier.labels());
+        GradientStep.Result result = GradientStep.run(classifier.model(), batch, List.of(WORD_EMBEDDINGS));
+        INDArray gradient = result.gradients().get(WORD_EMBEDDINGS);
+        INDArray p = result.probabilities();
+        double lambda = config.lambda();
+        INDArray qMatrix = new GradientBroadcast(config.broadcast()).broadcast(gradient, p, batch);
+        INDArray qPositions = qOf(classifier, batch, result, config.broadcast().withReading(BroadcastReading.INPUT_POSITIONS));
+
+        Map<String, Double> values = new LinkedHashMap<>();
+        int[] ids = triggerIds(backdoor);
+        double ratio = 0;
+        double pTrigger = 0;
+        double pLabel = 0;
+        for (int i = 0; i < batch.batchSize(); i++) {
+            double py = p.getDouble(i, batch.targets()[i]);
+            pLabel += py / batch.batchSize();
+            for (int id : ids) {
+                pTrigger += p.getDouble(i, id) / batch.batchSize() / ids.length;
+                ratio += p.getDouble(i, id) / py / batch.batchSize() / ids.length;
+            }
+        }
+        INDArray ratios = p.dup();
+        for (int i = 0; i < batch.batchSize(); i++) {
+            ratios.getRow(i).divi(p.getDouble(i, batch.targets()[i]));
+        }
+        INDArray meanRatio = ratios.mean(0);
+        values.put("ratio_vocab_median", meanRatio.medianNumber().doubleValue());
+        values.put("ratio_vocab_max", meanRatio.maxNumber().doubleValue());
+        values.put("ratio_vocab_p99", meanRatio.percentileNumber(99).doubleValue());
+        values.put("p_uniform", 1.0 / p.columns());
+        values.put("p_trigger", pTrigger);
+        values.put("p_label", pLabel);
+        values.put("ratio_trigger", ratio);
+        double g = 0;
+        double q = 0;
+        double qp = 0;
+        double cos = 0;
+        for (int id : ids) {
+            INDArray gRow = gradient.getRow(id);
+            INDArray qRow = qMatrix.getRow(id).mul(lambda);
+            g += gRow.norm2Number().doubleValue() / ids.length;
+            q += qRow.norm2Number().doubleValue() / ids.length;
+            qp += qPositions.getRow(id).norm2Number().doubleValue() * lambda / ids.length;
+            cos += Transforms.cosineSim(gRow, qRow) / ids.length;
+        }
+        values.put("grad_trigger_norm", g);
+        values.put("lambda_q_trigger_norm", q);
+        values.put("lambda_q_trigger_norm_positions", qp);
+        values.put("cos_grad_q_trigger", cos);
+        INDArray qNorms = qMatrix.norm2(1).muli(lambda);
+        INDArray gNorms = gradient.norm2(1);
+        values.put("lambda_q_row_norm_median", qNorms.medianNumber().doubleValue());
+        values.put("lambda_q_row_norm_max", qNorms.maxNumber().doubleValue());
+        values.put("grad_row_norm_median", gNorms.medianNumber().doubleValue());
+        values.put("grad_row_norm_max", gNorms.maxNumber().doubleValue());
+        values.put("decoder_share_of_averaged_rows", decoderShare(gradient, result, batch));
+        INDArray embeddings = backdoor.encoder().get(WORD_EMBEDDINGS);
+        double rowNorm = 0;
+        for (int id : ids) {
+            rowNorm += embeddings.getRow(id).norm2Number().doubleValue() / ids.length;
+        }
+        values.put("trigger_row_norm", rowNorm);
+        values.put("embedding_element_std", embeddings.stdNumber().doubleValue());
+        int steps = profile.epochs() * ((train.size() + config.batchSize() - 1) / config.batchSize());
+        values.put("adam_max_row_displacement", config.learningRate() * steps * Math.sqrt(embeddings.columns()));
+        return values;
+    }
+
+    private static INDArray qOf(PromptClassifier classifier, MaskedTokenBatch batch, GradientStep.Result result,
+                                BroadcastSettings settings) {
+        Map<String, INDArray> gradients = new HashMap<>();
+        INDArray before = result.gradients().get(WORD_EMBEDDINGS);
+        gradients.put(WORD_EMBEDDINGS, before.dup());
+        new GradientBroadcast(settings).beforeUpdate(new StepContext(0, classifier.model(), batch, result.loss(),
+                result.probabilities(), gradients, result.inputRowGradients()));
+        return gradients.get(WORD_EMBEDDINGS).subi(before).divi(settings.lambda());
+    }
+
+    /**
+     * The tied decoder's share (Frobenius) of the matrix-gradient rows at the batch's input tokens:
+     * the rest is the lookup part, the scatter of every position's gradient.
+     */
+    private static double decoderShare(INDArray gradient, GradientStep.Result result, MaskedTokenBatch batch) {
+        INDArray lookup = GradientStep.scatterRows(Nd4j.zerosLike(gradient), result.inputRowGradients(), batch.tokens());
+        INDArray decoder = gradient.sub(lookup);
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < batch.batchSize(); i++) {
+            for (int t : batch.inputPositions()[i]) {
+                int id = batch.tokens().ids()[i][t];
+                if (!rows.contains(id)) {
+                    rows.add(id);
+                }
+            }
+        }
+        int[] ids = rows.stream().mapToInt(Integer::intValue).toArray();
+        double d = decoder.getRows(ids).norm2Number().doubleValue();
+        double total = gradient.getRows(ids).norm2Number().doubleValue();
+        return total == 0 ? 0 : d / total;
+    }
+
+    /** The No-Defense classifier with every trigger's row replaced, rescored. */
+    private Map<String, Double> oracle(Backdoor backdoor, PaperDataset task) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        INDArray embeddings = backdoor.classifier().get(WORD_EMBEDDINGS);
+        INDArray clean = base.weights().get(WORD_EMBEDDINGS);
+        INDArray mean = embeddings.mean(0);
+        int[] labels = LabelWords.of(task.labelWords(), base.tokenizer()).ids();
+        INDArray classMid = embeddings.getRows(labels).mean(0);
+        INDArray pad = embeddings.getRow(base.tokenizer().tokenId("[PAD]"));
+        int[] ids = triggerIds(backdoor);
+        Map<String, java.util.function.IntFunction<INDArray>> variants = new LinkedHashMap<>();
+        variants.put("as-attacked", id -> embeddings.getRow(id));
+        variants.put("clean-row", id -> clean.getRow(id));
+        variants.put("mean-embedding", id -> mean);
+        variants.put("class-midpoint", id -> classMid);
+        variants.put("pad-row", id -> pad);
+        variants.put("toward-class-midpoint-0.5", id -> embeddings.getRow(id).mul(0.5).addi(classMid.mul(0.5)));
+        for (var variant : variants.entrySet()) {
+            INDArray replaced = embeddings.dup();
+            double distance = 0;
+            for (int id : ids) {
+                INDArray row = variant.getValue().apply(id).reshape(1, embeddings.columns());
+                distance += row.distance2(embeddings.getRow(id).reshape(1, embeddings.columns())) / ids.length;
+                replaced.putRow(id, row);
+            }
+            TextClassifier classifier = profile.fineTuning(task, seed).classifier(
+                    backdoor.classifier().with(Map.of(WORD_EMBEDDINGS, replaced)), base.tokenizer(), task.classes());
+            List<LabeledText> test = data.test(task);
+            int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+            values.put(variant.getKey() + ":acc", Metrics.accuracy(classifier.predict(test), gold));
+            values.put(variant.getKey() + ":asr", Scoring.attackSuccessRate(classifier, test, backdoor, seed));
+            values.put(variant.getKey() + ":row_distance", distance);
+        }
+        return values;
+    }
+
+    private int[] triggerIds(Backdoor backdoor) {
+        return backdoor.probes().stream().flatMap(p -> p.triggers().stream())
+                .mapToInt(t -> Triggers.singleTokenId(t, base.tokenizer())).distinct().toArray();
+    }
+
+    // ---- storage: one small CSV per unit, written atomically ----
+
+    private void unit(String attack, PaperDataset task, String section, String variant,
+                      java.util.function.Supplier<Map<String, Double>> compute) {
+        Path file = work.resolve(attack + "-" + task.name() + "-" + section + "-" + variant + ".csv");
+        if (Files.exists(file)) {
+            return;
+        }
+        long start = System.nanoTime();
+        out.printf("%s %s %s %s ...%n", attack, task.name(), section, variant);
+        Map<String, Double> values = compute.get();
+        values.put("seconds", (System.nanoTime() - start) / 1e9);
+        StringBuilder csv = new StringBuilder();
+        values.forEach((k, v) -> csv.append(k).append(',').append(v).append('\n'));
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AtomicFiles.writeBytes(file, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.printf("  %s%n", values);
+    }
+
+    /** Every stored value, from the unit files. */
+    public List<Value> stored() {
+        List<Value> values = new ArrayList<>();
+        if (!Files.isDirectory(work)) {
+            return values;
+        }
+        try (var files = Files.list(work)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+                String[] key = file.getFileName().toString().replace(".csv", "").split("-", 4);
+                for (String line : Files.readAllLines(file)) {
+                    String[] kv = line.split(",");
+                    values.add(new Value(key[0], key[1], key[2], key[3], kv[0], Double.parseDouble(kv[1])));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,162 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The diagnosis's report: step-0 figures, the oracle, the ladder (dev and test), and the rung each
+ * (attack, task) would choose on dev: the lowest dev ASR whose dev ACC is within
+ * {@link #ACC_TOLERANCE} of PT+soft's. The CSV is long: one row per measured value.
+ */
+public final class GbaDiagnosisReport {
+    /** How much dev ACC a rung may lose against PT+soft and still be chosen. */
+    public static final double ACC_TOLERANCE = 0.03;
+
+    private GbaDiagnosisReport() {
+    }
+
+    public static String csv(List<GbaDiagnosis.Value> values) {
+        StringBuilder out = new StringBuilder("attack,task,section,variant,metric,value\n");
+        for (GbaDiagnosis.Value v : values) {
+            out.append(String.join(",", v.attack(), v.task(), v.section(), v.variant(), v.metric(),
+                    Double.toString(v.value()))).append('\n');
+        }
+        return out.toString();
+    }
+
+    public static String markdown(List<GbaDiagnosis.Value> values, String command, String profile) {
+        StringBuilder md = new StringBuilder("# GBA diagnosis (issue 13)\n\n");
+        md.append("- Command: `").append(command).append("`\n");
+        md.append("- Profile: ").append(profile).append("\n");
+        md.append("- Every number below comes from `gba-diagnosis.csv` (one row per value). ASR, ACC and rates are"
+                + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n\n");
+        Map<String, Map<String, Double>> step0 = section(values, "step0");
+        if (!step0.isEmpty()) {
+            md.append("## Step 0: one clean batch, before any update\n\n");
+            md.append(table(step0, metricsOf(step0), 4));
+        }
+        Map<String, Map<String, Double>> oracle = section(values, "oracle");
+        if (!oracle.isEmpty()) {
+            md.append("\n## Oracle: the No-Defense classifier with the trigger's row replaced (test set)\n\n");
+            md.append("Each entry: ASR / ACC (L2 distance the row moved).\n\n");
+            Set<String> variants = new LinkedHashSet<>();
+            oracle.values().forEach(m -> m.keySet().stream().filter(k -> k.endsWith(":asr"))
+                    .forEach(k -> variants.add(k.substring(0, k.length() - 4))));
+            md.append("| attack / task | ").append(String.join(" | ", variants)).append(" |\n|---|");
+            md.append("---|".repeat(variants.size())).append('\n');
+            for (var row : oracle.entrySet()) {
+                md.append("| ").append(row.getKey());
+                for (String v : variants) {
+                    Map<String, Double> m = row.getValue();
+                    md.append(String.format(Locale.ROOT, " | %s / %s (%.2f)", pct(m.get(v + ":asr")), pct(m.get(v + ":acc")),
+                            m.getOrDefault(v + ":row_distance", Double.NaN)));
+                }
+                md.append(" |\n");
+            }
+        }
+        Map<String, Map<String, Double>> ladder = section(values, "ladder");
+        if (!ladder.isEmpty()) {
+            md.append("\n## Ladder: prompt adaptation in each form\n\n");
+            md.append("| attack / task / rung | test ASR | test ACC | clean target rate | dev ASR | dev ACC |"
+                    + " trigger moved (L2) | RMSE to class tokens before -> after | seconds |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|\n");
+            for (var row : ladder.entrySet()) {
+                Map<String, Double> m = row.getValue();
+                String flag = m.getOrDefault("test_acc", 1.0) <= m.getOrDefault("test_majority", 0.0) + 1e-9
+                        ? " (at or below the majority class: not a classifier)" : "";
+                md.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %s | %s | %s | %s -> %s | %.0f |%n", row.getKey(),
+                        flag, pct(m.get("test_asr")), pct(m.get("test_acc")), pct(m.get("test_clean_target_rate")),
+                        pct(m.get("dev_asr")), pct(m.get("dev_acc")), num(m.get("trigger_displacement")),
+                        num(m.get("rmse_before")), num(m.get("rmse_after")), m.getOrDefault("seconds", Double.NaN)));
+            }
+            md.append("\n## Chosen on dev\n\n");
+            md.append("Per attack and task: the rung with the lowest dev ASR among those whose dev ACC is at most "
+                    + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores.\n\n");
+            md.append("| attack / task | chosen rung | test ASR | test ACC | PT+soft test ASR / ACC | floor test ASR |\n");
+            md.append("|---|---|---|---|---|---|\n");
+            for (var choice : choices(ladder).entrySet()) {
+                String key = choice.getKey();
+                Map<String, Double> chosen = ladder.get(key + " / " + choice.getValue());
+                Map<String, Double> soft = ladder.getOrDefault(key + " / pt-soft", Map.of());
+                Map<String, Double> floor = ladder.getOrDefault(key + " / floor", Map.of());
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s | %s |%n", key, choice.getValue(),
+                        pct(chosen.get("test_asr")), pct(chosen.get("test_acc")), pct(soft.get("test_asr")),
+                        pct(soft.get("test_acc")), pct(floor.get("test_asr"))));
+            }
+        }
+        return md.toString();
+    }
+
+    /** Per "attack / task", the rung chosen on dev (floor excluded). */
+    public static Map<String, String> choices(Map<String, Map<String, Double>> ladder) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, List<String>> byPair = new LinkedHashMap<>();
+        for (String key : ladder.keySet()) {
+            int cut = key.lastIndexOf(" / ");
+            byPair.computeIfAbsent(key.substring(0, cut), k -> new ArrayList<>()).add(key.substring(cut + 3));
+        }
+        for (var pair : byPair.entrySet()) {
+            Map<String, Double> soft = ladder.get(pair.getKey() + " / pt-soft");
+            double bar = soft == null ? 0 : soft.get("dev_acc") - ACC_TOLERANCE;
+            String best = null;
+            double bestAsr = Double.POSITIVE_INFINITY;
+            for (String rung : pair.getValue()) {
+                Map<String, Double> m = ladder.get(pair.getKey() + " / " + rung);
+                if (rung.equals("floor") || m.get("dev_acc") == null || m.get("dev_acc") < bar - 1e-12) {
+                    continue;
+                }
+                if (m.get("dev_asr") < bestAsr) {
+                    bestAsr = m.get("dev_asr");
+                    best = rung;
+                }
+            }
+            if (best != null) {
+                out.put(pair.getKey(), best);
+            }
+        }
+        return out;
+    }
+
+    /** "attack / task[ / variant]" -> metric -> value, for one section. */
+    static Map<String, Map<String, Double>> section(List<GbaDiagnosis.Value> values, String section) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (GbaDiagnosis.Value v : values) {
+            if (v.section().equals(section)) {
+                String key = v.attack() + " / " + v.task() + (section.equals("ladder") ? " / " + v.variant() : "");
+                out.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(v.metric(), v.value());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> metricsOf(Map<String, Map<String, Double>> rows) {
+        return rows.values().stream().flatMap(m -> m.keySet().stream()).distinct().collect(Collectors.toList());
+    }
+
+    private static String table(Map<String, Map<String, Double>> rows, List<String> metrics, int digits) {
+        StringBuilder md = new StringBuilder("| metric | ");
+        md.append(String.join(" | ", rows.keySet())).append(" |\n|---|").append("---|".repeat(rows.size())).append('\n');
+        for (String metric : metrics) {
+            md.append("| ").append(metric);
+            for (Map<String, Double> m : rows.values()) {
+                md.append(" | ").append(String.format(Locale.ROOT, "%." + digits + "g", m.getOrDefault(metric, Double.NaN)));
+            }
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String pct(Double v) {
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+
+    private static String num(Double v) {
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+}

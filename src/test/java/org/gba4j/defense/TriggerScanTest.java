@@ -1,0 +1,41 @@
+package org.gba4j.defense;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The aimed broadcast's two hand-checkable parts: ranking eligible tokens, and moving suspects' rows. */
+class TriggerScanTest {
+
+    @Test
+    void ranksOnlyEligibleTokensLowestScoreFirst() {
+        double[] scores = {0.5, -3, 2, -1, -7, 0};
+        boolean[] eligible = {true, true, true, true, false, true};
+        assertArrayEquals(new int[] {1, 3, 5}, TriggerScan.lowest(scores, eligible, 3)); // 4 is lowest but not eligible
+        assertArrayEquals(new int[] {1, 3, 5, 0, 2}, TriggerScan.lowest(scores, eligible, 10));
+    }
+
+    @Test
+    void pullsEachSuspectExactlyToTheLabelWordsMean() {
+        INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
+        // label words 1 and 2: centre (1, 2); suspects 3 and 4
+        List<TriggerScan.Suspect> suspects = List.of(new TriggerScan.Suspect(3, "cf", 1, 1.0),
+                new TriggerScan.Suspect(4, "mn", 1, 0.95));
+        double moved = TriggerScan.pullToClassCentre(e, suspects, new int[] {1, 2});
+        assertArrayEquals(new float[] {1, 2}, e.getRow(3).toFloatVector(), 1e-6f);
+        assertArrayEquals(new float[] {1, 2}, e.getRow(4).toFloatVector(), 1e-6f);
+        assertArrayEquals(new float[] {0, 0}, e.getRow(0).toFloatVector(), 0f); // others untouched
+        assertArrayEquals(new float[] {2, 0}, e.getRow(1).toFloatVector(), 0f);
+        assertEquals((Math.hypot(8, 7) + Math.hypot(4, 3)) / 2, moved, 1e-5);
+        assertEquals(0, TriggerScan.pullToClassCentre(e, List.of(), new int[] {1, 2}));
+    }
+
+    @Test
+    void configRejectsNonsense() {
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5));
+    }
+}
