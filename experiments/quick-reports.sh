@@ -11,3 +11,9 @@ time $J table12 --profile quick
 time $J table11 --profile quick
 time $J fig4 --profile quick
 time $J table3 --profile quick
+# reports/gba-diagnosis (issue 13): each (attack, task) in turn, resumable; the last call adds nothing
+# new and rewrites the report from every stored unit under experiments/out/quick-minilm-seed42/diagnosis/.
+R=gba-aimed,pt-soft,gba-coupled,gba-decoupled-positions-1.0
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed,pt-soft,gba-coupled,gba-decoupled-0.1,gba-decoupled-positions-1.0
+time $J gba-diagnosis --attacks ep --datasets mr --rungs $R
+time $J gba-diagnosis --attacks badnets --datasets hs --rungs $R

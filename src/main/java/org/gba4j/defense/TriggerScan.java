@@ -64,7 +64,12 @@ public final class TriggerScan {
     /** The suspects of an adapted classifier, strongest first per class. */
     public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                      Config config) {
-        boolean[] eligible = eligible(classifier, tokenizer, clean);
+        return scan(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean));
+    }
+
+    /** As {@link #scan(PromptClassifier, Tokenizer, List, Config)}, probing only the tokens {@code eligible} marks. */
+    static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, Config config,
+                              boolean[] eligible) {
         List<Integer> ids = new ArrayList<>();
         for (int id = 0; id < eligible.length; id++) {
             if (eligible[id]) {
@@ -120,7 +125,7 @@ public final class TriggerScan {
         return moved / suspects.size();
     }
 
-    private static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
+    static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
         int vocab = (int) classifier.model().wordEmbeddings().rows();
         Set<Integer> excluded = new HashSet<>();
         for (LabeledText e : clean) {

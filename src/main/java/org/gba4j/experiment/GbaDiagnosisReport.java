@@ -32,7 +32,8 @@ public final class GbaDiagnosisReport {
 
     public static String markdown(List<GbaDiagnosis.Value> values, String command, String profile) {
         StringBuilder md = new StringBuilder("# GBA diagnosis (issue 13)\n\n");
-        md.append("- Command: `").append(command).append("`\n");
+        md.append("- Command (the last call; every stored unit is reported, and `experiments/quick-reports.sh` lists the"
+                + " calls that made them): `").append(command).append("`\n");
         md.append("- Profile: ").append(profile).append("\n");
         md.append("- Every number below comes from `gba-diagnosis.csv` (one row per value). ASR, ACC and rates are"
                 + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n\n");

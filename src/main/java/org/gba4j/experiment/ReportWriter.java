@@ -21,7 +21,7 @@ import org.knowm.xchart.BitmapEncoder;
  */
 public final class ReportWriter {
     private static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
-            "params", "profile", "seed", "ASR", "ACC", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s",
+            "params", "profile", "seed", "ASR", "ACC", "clean_target_rate", "majority", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s",
             "code_version", "finished_at");
 
     private ReportWriter() {
@@ -57,7 +57,8 @@ public final class ReportWriter {
                             r.cell().params().entrySet().stream().sorted(Map.Entry.comparingByKey())
                                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
                             r.run().getOrDefault("profile", ""), r.run().getOrDefault("seed", ""),
-                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("asrr")),
+                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("clean_target_rate")),
+                            number(r.metric("majority")), number(r.metric("asrr")),
                             number(r.metric("mcc")), number(r.metric("pearson")), number(r.metric("rmse_before")),
                             number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
                             r.codeVersion(), r.finishedAt()));

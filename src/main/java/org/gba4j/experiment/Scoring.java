@@ -14,7 +14,8 @@ import org.gba4j.eval.Metrics;
  * ASR, the best probe's, each probe measured on the test examples not of its target class. CoLA
  * and STS-B (appendix D.2): Matthews or Pearson correlation on the clean test set, and ASRR (Eq. 6),
  * the correlation lost when every test example carries the trigger (the best probe's). STS-B's
- * prediction is LM-BFF's interpolation: max score x p(high pole).
+ * prediction is LM-BFF's interpolation: max score x p(high pole). Every cell also gets the majority-class
+ * rate and, for classification, the clean target rate ({@link Metrics#cleanTargetRate}).
  */
 final class Scoring {
     private Scoring() {
@@ -26,8 +27,12 @@ final class Scoring {
         int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
         int[] predicted = classifier.predict(test);
         out.put("acc", Metrics.accuracy(predicted, gold));
+        out.put("majority", Metrics.majorityRate(gold));
         switch (task.metric()) {
-            case "acc" -> out.put("asr", attackSuccessRate(classifier, test, backdoor, seed));
+            case "acc" -> {
+                out.put("asr", attackSuccessRate(classifier, test, backdoor, seed));
+                out.put("clean_target_rate", cleanTargetRate(predicted, gold, backdoor));
+            }
             case "mcc" -> {
                 double clean = Metrics.matthewsCorrelation(predicted, gold);
                 out.put("mcc", clean);
@@ -44,6 +49,20 @@ final class Scoring {
             default -> throw new IllegalArgumentException("unknown metric " + task.metric());
         }
         return out;
+    }
+
+    /**
+     * The clean target rate: the share of clean rows not of a probe's target predicted as that target
+     * anyway, the largest over the probes (one target for every attack but NeuBA). An ASR means
+     * something only above it.
+     */
+    static double cleanTargetRate(int[] predicted, int[] gold, Backdoor backdoor) {
+        double worst = Double.NaN;
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            double rate = Metrics.cleanTargetRate(predicted, gold, probe.target());
+            worst = Double.isNaN(worst) ? rate : Math.max(worst, rate);
+        }
+        return worst;
     }
 
     /** The best probe's ASR, each probe measured on the test examples not of its target class. */

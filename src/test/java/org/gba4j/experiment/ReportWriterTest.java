@@ -25,7 +25,7 @@ class ReportWriterTest {
         CellResult cola = new CellResult(new Cell("cola", "badnets", "cf", "gba"), Map.of("model", "minilm"),
                 Map.of("acc", 0.7, "mcc", 0.25, "asrr", 0.125), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z");
         ReportWriter.writeCsv(dir.resolve("g.csv"), "table11", List.of(cola));
-        assertEquals("table11,minilm,cola,badnets,cf,gba,,,,,0.700000,0.125000,0.250000,,,,1.0,abc1234,2026-11-25T10:00:00Z",
+        assertEquals("table11,minilm,cola,badnets,cf,gba,,,,,0.700000,,,0.125000,0.250000,,,,1.0,abc1234,2026-11-25T10:00:00Z",
                 Files.readAllLines(dir.resolve("g.csv")).get(1));
     }
 
@@ -33,11 +33,11 @@ class ReportWriterTest {
     void csvHasOneNamedRowPerCell() throws Exception {
         ReportWriter.writeCsv(dir.resolve("t.csv"), "table12", List.of(result("none", 1.0, 0.73), result("gba", 0.0267, 0.897)));
         List<String> lines = Files.readAllLines(dir.resolve("t.csv"));
-        assertEquals("experiment,model,dataset,attack,trigger,defense,params,profile,seed,ASR,ACC,ASRR,MCC,Pearson,"
+        assertEquals("experiment,model,dataset,attack,trigger,defense,params,profile,seed,ASR,ACC,clean_target_rate,majority,ASRR,MCC,Pearson,"
                 + "rmse_before,rmse_after,wall_s,code_version,finished_at,train_rows", lines.get(0));
-        assertEquals("table12,minilm,mr,badnets,cf,none,,quick,42,1.000000,0.730000,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
+        assertEquals("table12,minilm,mr,badnets,cf,none,,quick,42,1.000000,0.730000,,,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
                 lines.get(1));
-        assertEquals("table12,minilm,mr,badnets,cf,gba,,quick,42,0.026700,0.897000,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
+        assertEquals("table12,minilm,mr,badnets,cf,gba,,quick,42,0.026700,0.897000,,,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
                 lines.get(2));
         assertEquals(3, lines.size());
     }
