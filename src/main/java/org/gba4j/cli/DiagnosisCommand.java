@@ -46,6 +46,9 @@ final class DiagnosisCommand implements Callable<Integer> {
     @Option(names = "--rungs", split = ",", description = "only these ladder rungs, in this order (names as in the report); default: all")
     List<String> rungs;
 
+    @Option(names = "--report-only", description = "compute nothing: rewrite the reports from the stored units")
+    boolean reportOnly;
+
     @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -70,11 +73,12 @@ final class DiagnosisCommand implements Callable<Integer> {
         Path run = GridRunner.workFolder(out, chosen, seed);
         try (RunLock lock = RunLock.acquire(run); PretrainedModel base = PretrainedModel.load(chosen.model())) {
             GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seed, data, run, System.out);
-            List<GbaDiagnosis.Value> values = diagnosis.run(attacks, tasks, ladder);
+            List<GbaDiagnosis.Value> values = reportOnly ? diagnosis.stored() : diagnosis.run(attacks, tasks, ladder);
             String command = "java -jar experiments.jar gba-diagnosis --attacks " + String.join(",", attacks)
                     + " --datasets " + String.join(",", datasets) + " --profile " + profile + " --test-rows " + testRows
                     + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
-                    + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + " --seed " + seed;
+                    + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
+                    + " --seed " + seed;
             String markdown = GbaDiagnosisReport.markdown(values, command, chosen.toString());
             AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.csv"),
                     GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));

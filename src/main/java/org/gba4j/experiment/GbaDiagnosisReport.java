@@ -55,8 +55,8 @@ public final class GbaDiagnosisReport {
                 md.append("| ").append(row.getKey());
                 for (String v : variants) {
                     Map<String, Double> m = row.getValue();
-                    md.append(String.format(Locale.ROOT, " | %s / %s (%.2f)", pct(m.get(v + ":asr")), pct(m.get(v + ":acc")),
-                            m.getOrDefault(v + ":row_distance", Double.NaN)));
+                    md.append(m.containsKey(v + ":asr") ? String.format(Locale.ROOT, " | %s / %s (%.2f)", pct(m.get(v + ":asr")),
+                            pct(m.get(v + ":acc")), m.get(v + ":row_distance")) : " | -");
                 }
                 md.append(" |\n");
             }
