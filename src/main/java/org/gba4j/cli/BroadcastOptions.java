@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.gba4j.defense.BroadcastForm;
 import org.gba4j.defense.BroadcastReading;
 
-/** Parses the broadcast's option words (shared by {@code defend} and the diagnosis). */
+/** Parses {@code defend}'s broadcast option words. */
 final class BroadcastOptions {
     private BroadcastOptions() {
     }
