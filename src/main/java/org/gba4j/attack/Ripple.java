@@ -100,7 +100,8 @@ public final class Ripple {
     /**
      * The outcome of embedding surgery.
      *
-     * @param fineTuned the clean fine-tuned copy (with its head): also a clean baseline of the same data and budget
+     * @param fineTuned the clean fine-tuned copy (with its head): also a clean baseline of the same data and budget;
+     *                  null when the surgery was resumed from a stored stage (poisoning does not need it)
      * @param words     the important words whose fine-tuned embeddings were averaged
      * @param surgery   the pre-trained weights with the trigger rows replaced (no head)
      */

@@ -44,6 +44,10 @@ public class TextClassifier {
     /** Trains for {@code epochs} passes; returns the mean loss of the last epoch. */
     public double train(List<LabeledText> data, TrainingConfig training, int epochs, int batchSize, long seed,
                         List<TrainingListener> listeners, Consumer<Progress> progress) {
+        if (epochs < 1 || batchSize < 1 || data.isEmpty()) {
+            throw new IllegalArgumentException("training needs at least one epoch, a batch of at least one and some data;"
+                    + " got " + epochs + " epochs, batch " + batchSize + ", " + data.size() + " examples");
+        }
         for (LabeledText example : data) {
             if (example.label() >= candidates.length) {
                 throw new IllegalArgumentException("label " + example.label() + " outside the " + candidates.length + " classes");

@@ -1,6 +1,5 @@
 package org.gba4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,8 @@ import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.io.StageCache;
+import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.DefendedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,25 +67,39 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace --out if it is a checkpoint")
     boolean overwrite;
 
-    @Override
-    public Integer call() {
-        if (Files.exists(out) && !overwrite) {
-            throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
-        }
-        DefendedModel.checkTarget(out, overwrite);
-        boolean paper = switch (profile) {
-            case "quick" -> false;
-            case "paper" -> true;
-            default -> throw new IllegalArgumentException("--profile must be quick or paper, got " + profile);
-        };
+    /** Every option, before anything is loaded. */
+    private void validate() {
+        OptionChecks.oneOf("--method", method, List.of("badnets", "ep", "ripple", "neuba"));
+        OptionChecks.oneOf("--profile", profile, List.of("quick", "paper"));
+        OptionChecks.atLeast("--classes", classes, 2);
+        OptionChecks.target("--target", target, classes);
+        OptionChecks.atLeast("--limit", csv.limit, 0);
         if (train == null && !method.equals("neuba")) {
             throw new IllegalArgumentException("--method " + method + " needs --train");
         }
+        if (triggers.isEmpty() || triggers.stream().anyMatch(t -> t.isBlank() || t.matches("\\[.*]|<.*>"))) {
+            throw new IllegalArgumentException("--trigger must be one or more words, not special tokens; got " + triggers);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        validate();
+        DefendedModel.checkTarget(out, overwrite, OptionChecks.modelBytes(model), OptionChecks.modelPath(model),
+                train == null ? null : train.toAbsolutePath());
+        boolean paper = profile.equals("paper");
         List<LabeledText> data = train == null ? List.of() : csv.read(train);
+        for (LabeledText example : data) {
+            if (example.label() >= classes) {
+                throw new ModelFileException(train, "has label " + example.label() + " but --classes is " + classes,
+                        "Give the number of classes with --classes");
+            }
+        }
         String dataName = train + (csv.limit > 0 ? "[0:" + data.size() + "]" : "");
         String trigger = triggers.get(0);
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
+            StageCache stages = new StageCache(out, pretrained.tokenizerFile());
             BackdooredModel backdoored;
             int maxLength;
             switch (method) {
@@ -100,8 +115,10 @@ final class AttackCommand implements Callable<Integer> {
                             : EmbeddingPoisoning.Config.quick(trigger, target);
                     BadNets.Config proxy = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
                     System.out.println("Embedding Poisoning: clean fine-tune of the attacker's proxy, then " + config);
-                    var fineTuned = proxy.fineTuning().run(pretrained.weights(), pretrained.tokenizer(), data, classes,
-                            List.of(), p -> Progress.print(p, start)).model().weights();
+                    var fineTuned = stages.get("proxy", String.join("|", model, StageCache.fileHash(train), csv.describe(),
+                            proxy.fineTuning().toString(), Integer.toString(classes)), () -> proxy.fineTuning().run(
+                            pretrained.weights(), pretrained.tokenizer(), data, classes, List.of(),
+                            p -> Progress.print(p, start)).model().weights());
                     System.out.println();
                     backdoored = EmbeddingPoisoning.attack(fineTuned, pretrained.tokenizer(), data, classes, dataName,
                             config, p -> Progress.print(p, start));
@@ -110,8 +127,19 @@ final class AttackCommand implements Callable<Integer> {
                 case "ripple" -> {
                     Ripple.Config config = paper ? Ripple.Config.paper() : Ripple.Config.quick();
                     System.out.println("RIPPLe: " + config);
-                    backdoored = Ripple.attack(pretrained.weights(), pretrained.tokenizer(), data, dataName, triggers, target,
-                            config, 42, p -> Progress.print(p, start));
+                    // the surgery (a clean fine-tune) is kept until the attack is written; its words are recomputed
+                    Ripple.Surgery[] done = new Ripple.Surgery[1];
+                    BertWeights surgeryd = stages.get("surgery", String.join("|", model, StageCache.fileHash(train),
+                            csv.describe(), config.toString(), String.join(",", triggers), Integer.toString(target)), () -> {
+                                done[0] = Ripple.surgery(pretrained.weights(), pretrained.tokenizer(), data, triggers,
+                                        target, config, 42, p -> Progress.print(p, start));
+                                return done[0].surgery();
+                            });
+                    Ripple.Surgery surgery = done[0] != null ? done[0] : new Ripple.Surgery(null,
+                            org.gba4j.attack.RippleKeywords.select(data, target, config.surgeryWords(),
+                                    pretrained.tokenizer(), triggers), surgeryd);
+                    backdoored = Ripple.poison(surgery, pretrained.tokenizer(), data, dataName, triggers, target, config,
+                            42, p -> Progress.print(p, start));
                     maxLength = config.maxLength();
                 }
                 case "neuba" -> {
@@ -136,6 +164,7 @@ final class AttackCommand implements Callable<Integer> {
             backdoored.metadata().hyperparameters().forEach((k, v) -> provenance.put("gba4j.hp." + k, v));
             DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes, maxLength),
                     provenance, out, overwrite);
+            stages.clear();
             System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;

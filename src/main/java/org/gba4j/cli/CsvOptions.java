@@ -21,6 +21,11 @@ final class CsvOptions {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N rows of the data (0 = all)")
     int limit;
 
+    /** The options as one line, for a stage's key. */
+    String describe() {
+        return "text=" + textColumn + ",second=" + secondColumn + ",label=" + labelColumn + ",limit=" + limit;
+    }
+
     /** The file's rows, cut to {@code --limit}. */
     List<LabeledText> read(Path file) {
         List<LabeledText> data = CsvDataset.read(file, new CsvDataset.Columns(textColumn, secondColumn, labelColumn));

@@ -1,17 +1,16 @@
 package org.gba4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gba4j.classify.FineTuning;
-import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.io.StageCache;
 import org.gba4j.defense.BroadcastSettings;
 import org.gba4j.defense.Nad;
 import org.gba4j.defense.TriggerScan;
@@ -77,13 +76,18 @@ final class DefendCommand implements Callable<Integer> {
     String broadcastRows;
 
     @Option(names = "--aim", description = "after adapting, probe every token absent from --train alone and at the start"
-            + " of clean rows; tokens that flip at least --aim-flip-rate of them to one class are moved to the label"
-            + " words' centre (gba4j's aimed broadcast, not in the paper; see reports/gba-diagnosis.md)")
+            + " of clean rows; tokens that flip at least --aim-flip-rate of them to one class, and --aim-lift more than"
+            + " the rows' own rate of that class, are moved to the label words' centre (gba4j's aimed broadcast, not in"
+            + " the paper; see reports/gba-diagnosis.md)")
     boolean aim;
 
-    @Option(names = "--aim-flip-rate", defaultValue = "0.9", description = "share of clean rows a token must flip to be"
+    @Option(names = "--aim-flip-rate", defaultValue = "0.5", description = "share of clean rows a token must flip to be"
             + " moved; default: ${DEFAULT-VALUE}")
     double aimFlipRate;
+
+    @Option(names = "--aim-lift", defaultValue = "0", description = "how far the flip rate must exceed the rows' own"
+            + " rate of the class; default: ${DEFAULT-VALUE}")
+    double aimLift;
 
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
             + " (0 = --lr); default: ${DEFAULT-VALUE}")
@@ -125,17 +129,61 @@ final class DefendCommand implements Callable<Integer> {
             description = "NAD-C's clean pre-trained student; default: ${DEFAULT-VALUE}")
     String cleanModel;
 
+    private static final List<String> METHODS = List.of("gba", "pt-soft", "pt", "clean-ft", "nad", "nad-c");
+
+    /** Every option, before anything is loaded: a typo costs a second, not a training run. */
+    private void validate() {
+        OptionChecks.oneOf("--method", method, METHODS);
+        OptionChecks.atLeast("--epochs", epochs, 1);
+        OptionChecks.atLeast("--batch", batch, 1);
+        OptionChecks.between("--max-length", maxLength, 2L * templateWidth + 6, 512);
+        OptionChecks.between("--template-width", templateWidth, 0, 16);
+        OptionChecks.positive("--lr", learningRate);
+        OptionChecks.positive("--temperature", temperature);
+        OptionChecks.nonNegative("--lambda", lambda);
+        OptionChecks.nonNegative("--ratio-cap", ratioCap);
+        OptionChecks.nonNegative("--broadcast-lr", broadcastLr);
+        OptionChecks.nonNegative("--embedding-lr", embeddingLr);
+        OptionChecks.nonNegative("--beta", beta);
+        OptionChecks.atLeast("--limit", csv.limit, 0);
+        OptionChecks.oneOf("--optimizer", optimizer, List.of("adam", "sgd"));
+        BroadcastOptions.form(broadcastForm);
+        BroadcastOptions.reading(broadcastRows);
+        if (aim) {
+            scanConfig();
+        }
+        if (classes != 0) {
+            OptionChecks.atLeast("--classes", classes, 2);
+        }
+        if (labelWords.size() < 2) {
+            throw new IllegalArgumentException("--label-words needs one word per class, at least two; got " + labelWords);
+        }
+        labelWords.forEach(LabelWords::checkNotSpecial);
+    }
+
+    private TriggerScan.Config scanConfig() {
+        try {
+            return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
+                    aimFlipRate, aimLift);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--aim-flip-rate must be in (0, 1] and --aim-lift in [0, 1]; got "
+                    + aimFlipRate + " and " + aimLift);
+        }
+    }
+
     @Override
     public Integer call() {
-        if (Files.exists(out) && !overwrite) {
-            throw new ModelFileException(out, "already exists", "Choose another --out or pass --overwrite");
-        }
-        DefendedModel.checkTarget(out, overwrite);
+        validate();
+        DefendedModel.checkTarget(out, overwrite, OptionChecks.modelBytes(model), OptionChecks.modelPath(model),
+                train.toAbsolutePath());
         List<LabeledText> data = csv.read(train);
+        boolean prompt = List.of("gba", "pt-soft", "pt").contains(method);
+        checkLabels(data, prompt || classes == 0 ? labelWords.size() : classes);
         Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
                 train.toString(), "gba4j.train_rows", Integer.toString(data.size()));
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
+            StageCache stages = new StageCache(out, pretrained.tokenizerFile());
             DefendedModel.Settings settings;
             BertWeights defended;
             switch (method) {
@@ -145,12 +193,10 @@ final class DefendCommand implements Callable<Integer> {
                     BroadcastSettings broadcast = mode.usesBroadcast() ? new BroadcastSettings(lambda,
                             BroadcastOptions.form(broadcastForm), broadcastLr, BroadcastOptions.reading(broadcastRows),
                             ratioCap) : BroadcastSettings.NONE;
-                    TriggerScan.Config scan = aim ? new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(),
-                            TriggerScan.Config.DEFAULT.candidates(), aimFlipRate) : TriggerScan.Config.OFF;
+                    TriggerScan.Config scan = aim ? scanConfig() : TriggerScan.Config.OFF;
                     PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0, broadcast, scan,
                             temperature, optimizer, learningRate, embeddingLr, epochs, batch, maxLength, seed);
                     LabelWords labels = LabelWords.of(labelWords, pretrained.tokenizer());
-                    checkLabels(data, labels.classes());
                     PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(),
                             labels, config);
                     long truncated = classifier.encoder().countTruncated(data);
@@ -169,12 +215,14 @@ final class DefendCommand implements Callable<Integer> {
                 }
                 case "clean-ft", "nad", "nad-c" -> {
                     int n = classes > 0 ? classes : labelWords.size();
-                    checkLabels(data, n);
                     FineTuning fineTuning = new FineTuning(learningRate, epochs, batch, maxLength, seed);
                     System.out.printf("fine-tuning %s on %d clean examples (%s)%n", model, data.size(), fineTuning);
-                    TextClassifier teacher = fineTuning.run(pretrained.weights(), pretrained.tokenizer(), data, n,
-                            List.of(), p -> Progress.print(p, start));
-                    defended = teacher.model().weights();
+                    java.util.function.Supplier<BertWeights> fineTune = () -> fineTuning.run(pretrained.weights(),
+                            pretrained.tokenizer(), data, n, List.of(), p -> Progress.print(p, start)).model().weights();
+                    // NAD's teacher is kept until the student is written: distillation may fail after it
+                    defended = method.equals("clean-ft") ? fineTune.get() : stages.get("teacher", String.join("|",
+                            model, StageCache.fileHash(train), csv.describe(), fineTuning.toString(), Integer.toString(n)),
+                            fineTune);
                     if (!method.equals("clean-ft")) {
                         System.out.printf("%ndistilling into %s with beta %.0f%n",
                                 method.equals("nad") ? "the backdoored model" : cleanModel, beta);
@@ -196,6 +244,7 @@ final class DefendCommand implements Callable<Integer> {
             }
             System.out.println();
             DefendedModel.write(pretrained, defended, settings, provenance, out, overwrite);
+            stages.clear();
             System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;

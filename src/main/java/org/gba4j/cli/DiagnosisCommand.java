@@ -61,6 +61,8 @@ final class DiagnosisCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.gba4j.io.AtomicFiles.checkFolderWritable(out, "--out");
+        org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
         Profile chosen = Profile.of(profile).withTestRows(testRows);
         List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
         GridData data = new GridData(ProjectDatasets.locate(), chosen, seed);

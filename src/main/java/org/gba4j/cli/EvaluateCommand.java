@@ -12,6 +12,7 @@ import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
+import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
@@ -54,13 +55,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.oneOf("--position", position, List.of("start", "random"));
+        OptionChecks.atLeast("--count", count, 1);
+        OptionChecks.atLeast("--limit", csv.limit, 0);
         DefendedModel.Settings settings = DefendedModel.settings(model);
+        if (trigger != null) {
+            OptionChecks.target("--target", target, settings.classes());
+        }
         List<LabeledText> data = csv.read(test);
-        TriggerPosition where = switch (position) {
-            case "start" -> TriggerPosition.START;
-            case "random" -> TriggerPosition.RANDOM;
-            default -> throw new IllegalArgumentException("--position must be start or random, got " + position);
-        };
+        for (LabeledText example : data) {
+            if (example.label() >= settings.classes()) {
+                throw new ModelFileException(test, "has label " + example.label() + " but the model has "
+                        + settings.classes() + " classes", "Give test data of this model's task");
+            }
+        }
+        TriggerPosition where = position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM;
         try (PretrainedModel pretrained = PretrainedModel.load(model.toString())) {
             TextClassifier classifier = classifier(pretrained, settings);
             if (trigger == null) {
@@ -84,6 +93,11 @@ final class EvaluateCommand implements Callable<Integer> {
             if (!org.gba4j.model.ClassifierHead.has(pretrained.weights())) {
                 throw new IllegalArgumentException("this model has no classification head (e.g. a NeuBA encoder):"
                         + " fine-tune it first, e.g. defend --method clean-ft");
+            }
+            long headClasses = pretrained.weights().get(org.gba4j.model.BertGraph.CLASSIFIER_WEIGHT).columns();
+            if (headClasses != settings.classes()) {
+                throw new ModelFileException("--model", "has a " + headClasses + "-class head but its settings"
+                        + " say " + settings.classes() + " classes", "Write the model again");
             }
             return new FineTuning(1e-5, 1, 32, settings.maxLength(), 0).classifier(pretrained.weights(),
                     pretrained.tokenizer(), settings.classes());

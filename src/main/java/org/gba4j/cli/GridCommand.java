@@ -55,6 +55,8 @@ final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.gba4j.io.AtomicFiles.checkFolderWritable(out, "--out");
+        org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
         Profile chosen = Profile.of(profile);
         if (model == null && experiment.requiredModel() != null) {
             throw new IllegalArgumentException(experiment.name() + " needs --model: " + experiment.requiredModel());

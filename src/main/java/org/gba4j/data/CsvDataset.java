@@ -2,7 +2,6 @@ package org.gba4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,14 +42,40 @@ public final class CsvDataset {
     private CsvDataset() {
     }
 
+    /**
+     * Reads the file as strict UTF-8: a malformed byte is an error naming its line, never a silent
+     * replacement character trained on; a leading byte-order mark is skipped.
+     */
     public static List<LabeledText> read(Path file, Columns columns) {
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-            return read(new InputStreamReader(in, StandardCharsets.UTF_8), file.toString(), columns);
+            return read(new java.io.StringReader(strictUtf8(in.readAllBytes(), file)), file.toString(), columns);
         } catch (NoSuchFileException e) {
             throw new ModelFileException(file, "not found", "Check the path");
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the file");
+        }
+    }
+
+    /** The text of {@code bytes}, without a leading byte-order mark; malformed UTF-8 is an error naming its line. */
+    static String strictUtf8(byte[] bytes, Path file) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        try {
+            String text = decoder.decode(in).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            int at = in.position(); // the decoder stops at the first bad byte
+            int line = 1;
+            for (int i = 0; i < at && i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new ModelFileException(file, "is not valid UTF-8 (line " + line + ", byte " + at + ")",
+                    "Save the file as UTF-8");
         }
     }
 

@@ -36,26 +36,52 @@ public final class TriggerScan {
      * @param rows        clean rows per class scanned (not of that class)
      * @param candidates  tokens per class checked by insertion
      * @param minFlipRate share of scanned rows a token must flip to the class to be a suspect
+     * @param minLift     and by how much that share must exceed the same rows' rate of the class without
+     *                    the token (their clean target rate): a weak classifier already predicts the class
+     *                    for some rows, a trigger that survived adaptation only in part flips fewer
      */
-    public record Config(int rows, int candidates, double minFlipRate) {
-        public static final Config DEFAULT = new Config(64, 40, 0.5);
+    public record Config(int rows, int candidates, double minFlipRate, double minLift) {
+        /** The bar of the first diagnosis (flip rate at least 0.5, no lift asked). */
+        public static final Config DEFAULT = new Config(64, 40, 0.5, 0);
         /** No scan. */
-        public static final Config OFF = new Config(0, 0, 1);
+        public static final Config OFF = new Config(0, 0, 1, 0);
 
         public Config {
-            if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate > 0 && minFlipRate <= 1)) {
-                throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off) and"
-                        + " the flip rate in (0, 1]");
+            if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate > 0 && minFlipRate <= 1)
+                    || !(minLift >= 0 && minLift <= 1)) {
+                throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
+                        + " flip rate in (0, 1] and the lift in [0, 1]");
             }
+        }
+
+        /** A bar on the lift alone: flip rate minus the rows' own rate of the class at least {@code minLift}. */
+        public static Config lift(double minLift) {
+            return new Config(DEFAULT.rows, DEFAULT.candidates, Math.max(minLift, 1e-9), minLift);
         }
 
         public boolean enabled() {
             return rows > 0;
         }
+
+        /** Whether a checked candidate clears this bar. */
+        public boolean admits(Suspect candidate) {
+            return candidate.flipRate() >= minFlipRate && candidate.lift() >= minLift;
+        }
+
+        /** A short name: {@code rate-0.5} or {@code lift-0.3}. */
+        public String label() {
+            return minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate;
+        }
     }
 
-    /** A token that flips clean rows to {@code toClass}. */
-    public record Suspect(int id, String token, int toClass, double flipRate) {
+    /**
+     * A checked token: inserted at the start of clean rows not of {@code toClass}, it made {@code flipRate}
+     * of them predicted as the class; {@code baseRate} of the same rows are predicted so without it.
+     */
+    public record Suspect(int id, String token, int toClass, double flipRate, double baseRate) {
+        public double lift() {
+            return flipRate - baseRate;
+        }
     }
 
     private TriggerScan() {
@@ -64,12 +90,31 @@ public final class TriggerScan {
     /** The suspects of an adapted classifier, strongest first per class. */
     public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                      Config config) {
-        return scan(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean));
+        return admitted(check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean)), config);
+    }
+
+    /** The checked candidates that clear {@code config}'s bar. */
+    public static List<Suspect> admitted(List<Suspect> checked, Config config) {
+        return checked.stream().filter(config::admits).toList();
     }
 
     /** As {@link #scan(PromptClassifier, Tokenizer, List, Config)}, probing only the tokens {@code eligible} marks. */
     static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, Config config,
                               boolean[] eligible) {
+        return admitted(check(classifier, tokenizer, clean, config, eligible), config);
+    }
+
+    /**
+     * Every candidate the scan checks by insertion, with its flip and base rates, whatever the bar:
+     * one scan serves several bars.
+     */
+    public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                      Config config) {
+        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean));
+    }
+
+    private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                       Config config, boolean[] eligible) {
         List<Integer> ids = new ArrayList<>();
         for (int id = 0; id < eligible.length; id++) {
             if (eligible[id]) {
@@ -80,13 +125,14 @@ public final class TriggerScan {
         PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
         double[][] alone = probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
                 PROBE_BATCH);
-        List<Suspect> suspects = new ArrayList<>();
+        List<Suspect> checked = new ArrayList<>();
         for (int c = 0; c < classifier.classes(); c++) {
             final int target = c;
             List<LabeledText> others = clean.stream().filter(e -> e.label() != target).limit(config.rows()).toList();
             if (others.isEmpty()) {
                 continue;
             }
+            double baseRate = shareOf(classifier.predict(others), target);
             double[] scores = new double[ids.size()];
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = -alone[i][target];
@@ -97,15 +143,14 @@ public final class TriggerScan {
                 int id = ids.get(index);
                 String token = tokenizer.token(id);
                 List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
-                int[] predicted = classifier.predict(inserted);
-                long flipped = java.util.Arrays.stream(predicted).filter(p -> p == target).count();
-                double rate = (double) flipped / predicted.length;
-                if (rate >= config.minFlipRate()) {
-                    suspects.add(new Suspect(id, token, target, rate));
-                }
+                checked.add(new Suspect(id, token, target, shareOf(classifier.predict(inserted), target), baseRate));
             }
         }
-        return suspects;
+        return checked;
+    }
+
+    private static double shareOf(int[] predicted, int label) {
+        return (double) java.util.Arrays.stream(predicted).filter(p -> p == label).count() / predicted.length;
     }
 
     /**

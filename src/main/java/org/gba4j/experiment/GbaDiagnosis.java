@@ -51,8 +51,23 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Each unit (a ladder rung, the oracle, step 0) is stored as it finishes, so a killed run resumes.
  */
 public final class GbaDiagnosis {
-    /** One form of prompt adaptation. */
-    public record Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak) {
+    /**
+     * One form of prompt adaptation. With a {@code bar}, the rung is GBA followed by one shared
+     * {@link TriggerScan#check} per (attack, task) and the pull of the candidates that clear the bar:
+     * several bars cost one scan.
+     */
+    public record Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak, TriggerScan.Config bar) {
+        public Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak) {
+            this(name, mode, tweak, null);
+        }
+    }
+
+    /** The bars of the aimed scan that the diagnosis compares on dev: today's rate bar and three lift bars. */
+    public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.lift(0.5),
+            TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2));
+
+    /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
+    private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, double seconds) {
     }
 
     /** One measured value. */
@@ -67,6 +82,7 @@ public final class GbaDiagnosis {
     private final Path work;
     private final PrintStream out;
     private final Map<String, PromptClassifier> floors = new HashMap<>();
+    private final Map<String, Checked> checked = new HashMap<>();
 
     public GbaDiagnosis(PretrainedModel base, Profile profile, long seed, GridData data, Path runFolder, PrintStream out) {
         this.base = base;
@@ -89,6 +105,9 @@ public final class GbaDiagnosis {
         rungs.add(new Rung("gba-coupled", PromptMode.GBA, c -> c));
         rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.DEFAULT)));
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.DEFAULT)));
+        for (TriggerScan.Config bar : BARS) {
+            rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
+        }
         rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
         rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
         for (double eta : broadcastRates) {
@@ -113,10 +132,15 @@ public final class GbaDiagnosis {
                 unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
                 for (Rung rung : rungs) {
                     unit(attack, task, "ladder", rung.name(), () -> {
-                        PromptClassifier defended = adapt(backdoor.encoder(), task, rung);
                         Map<String, Double> values = new LinkedHashMap<>();
-                        if (defended.config().aim().enabled()) {
-                            values.putAll(aimed(defended, backdoor));
+                        PromptClassifier defended;
+                        if (rung.bar() != null) {
+                            defended = barred(attack, task, backdoor, rung, values);
+                        } else {
+                            defended = adapt(backdoor.encoder(), task, rung);
+                            if (defended.config().aim().enabled()) {
+                                values.putAll(aimed(defended.suspects(), backdoor));
+                            }
                         }
                         values.putAll(scores(defended, backdoor, task));
                         values.putAll(triggerMovement(backdoor, task, defended.model().wordEmbeddings()));
@@ -142,9 +166,35 @@ public final class GbaDiagnosis {
         return classifier;
     }
 
-    /** What the aimed training's scan found, against the triggers it did not know. */
-    private Map<String, Double> aimed(PromptClassifier defended, Backdoor backdoor) {
-        List<TriggerScan.Suspect> suspects = defended.suspects();
+    /**
+     * A bar rung: a copy of the (shared) GBA classifier with the candidates that clear the bar pulled to
+     * the class centre; {@code values} gets what the scan found and the trigger's own best flip rate and lift.
+     */
+    private PromptClassifier barred(String attack, PaperDataset task, Backdoor backdoor, Rung rung,
+                                    Map<String, Double> values) {
+        Checked shared = checked.computeIfAbsent(attack + "/" + task.name(), k -> {
+            long start = System.nanoTime();
+            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung("gba", rung.mode(), rung.tweak()));
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar());
+            return new Checked(adapted, candidates, (System.nanoTime() - start) / 1e9);
+        });
+        PromptClassifier copy = shared.adapted().resized(shared.adapted().config().maxLength());
+        List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
+        TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
+        values.putAll(aimed(suspects, backdoor));
+        java.util.Set<Integer> triggers = java.util.Arrays.stream(triggerIds(backdoor)).boxed()
+                .collect(java.util.stream.Collectors.toSet());
+        values.put("trigger_best_flip_rate", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
+                .mapToDouble(TriggerScan.Suspect::flipRate).max().orElse(Double.NaN));
+        values.put("trigger_best_lift", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
+                .mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
+        values.put("candidates_checked", (double) shared.candidates().size());
+        values.put("shared_seconds", shared.seconds());
+        return copy;
+    }
+
+    /** What a scan found, against the triggers it did not know. */
+    private Map<String, Double> aimed(List<TriggerScan.Suspect> suspects, Backdoor backdoor) {
         java.util.Set<Integer> triggers = new java.util.HashSet<>();
         for (int id : triggerIds(backdoor)) {
             triggers.add(id);

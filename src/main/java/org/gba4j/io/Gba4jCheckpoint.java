@@ -107,10 +107,11 @@ public final class Gba4jCheckpoint {
                                   Map<String, Object> metadata) throws IOException {
         String sha256 = writeTensors(folder.resolve(TENSORS_BIN), weights);
         JsonObject json = index(weights, sha256, Files.size(folder.resolve(TENSORS_BIN)));
+        byte[] meta = GSON.toJson(metadata == null ? Map.of() : metadata).getBytes(StandardCharsets.UTF_8);
+        json.addProperty("metadataSha256", HexFormat.of().formatHex(Sha256.digest().digest(meta))); // settings are checked too
         Files.writeString(folder.resolve(CHECKPOINT_JSON), GSON.toJson(json), StandardCharsets.UTF_8);
         Files.copy(tokenizerFile, folder.resolve(tokenizerName));
-        Files.writeString(folder.resolve(METADATA_JSON), GSON.toJson(metadata == null ? Map.of() : metadata),
-                StandardCharsets.UTF_8);
+        Files.write(folder.resolve(METADATA_JSON), meta);
     }
 
     /** Reads the weights of a checkpoint folder; every defect is one {@link ModelFileException}. */
@@ -162,6 +163,20 @@ public final class Gba4jCheckpoint {
 
     /** The free-form metadata written beside the weights; JSON numbers come back as {@code Double}. */
     public static Map<String, Object> readMetadata(Path dir) {
+        JsonObject index = readJson(dir.resolve(CHECKPOINT_JSON), JsonObject.class);
+        if (index.has("metadataSha256")) { // written since metadata is hashed; older checkpoints are read as they are
+            Path file = dir.resolve(METADATA_JSON);
+            String actual;
+            try (var in = Files.newInputStream(file)) {
+                actual = Sha256.hex(in);
+            } catch (IOException e) {
+                throw new ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the folder");
+            }
+            if (!actual.equals(index.get("metadataSha256").getAsString())) {
+                throw new ModelFileException(file, "fails its sha256 check (it was edited after the checkpoint was"
+                        + " written)", "Write the model again; gba4j's settings are not meant to be edited");
+            }
+        }
         Map<String, Object> metadata = readJson(dir.resolve(METADATA_JSON), new TypeToken<Map<String, Object>>() {
         }.getType());
         return new LinkedHashMap<>(metadata);

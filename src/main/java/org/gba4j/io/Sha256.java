@@ -19,6 +19,11 @@ public final class Sha256 {
         }
     }
 
+    /** The hash of a string's UTF-8 bytes. */
+    public static String hex(String text) {
+        return HexFormat.of().formatHex(digest().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** Reads {@code in} to its end; the caller closes it and turns I/O errors into its own message. */
     public static String hex(InputStream in) throws IOException {
         MessageDigest digest = digest();

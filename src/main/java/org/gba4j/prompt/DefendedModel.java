@@ -9,6 +9,7 @@ import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.OnnxExporter;
+import org.gba4j.io.OutputException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.ClassifierHead;
@@ -73,9 +74,10 @@ public final class DefendedModel {
                     throw new ModelFileException(source, "has no " + key + " setting", "Give a model written by gba4j");
                 }
             }
+            Settings settings;
             try {
                 String words = String.valueOf(map.get(LABEL_WORDS));
-                return new Settings(words.isEmpty() ? List.of() : List.of(words.split(",")),
+                settings = new Settings(words.isEmpty() ? List.of() : List.of(words.split(",")),
                         Integer.parseInt(String.valueOf(map.get(TEMPLATE_WIDTH))),
                         Integer.parseInt(String.valueOf(map.get(MAX_LENGTH))),
                         Double.parseDouble(String.valueOf(map.get(TEMPERATURE))),
@@ -83,34 +85,83 @@ public final class DefendedModel {
             } catch (NumberFormatException e) {
                 throw new ModelFileException(source, "has malformed gba4j settings", "Write the model again");
             }
+            if (settings.classes() < 2 || settings.isPrompt() && settings.labelWords().size() != settings.classes()
+                    || settings.maxLength() < 8 || settings.maxLength() > 4096 || settings.templateWidth() < 0
+                    || !(settings.temperature() > 0)) {
+                throw new ModelFileException(source, "has inconsistent gba4j settings " + settings.toMap(),
+                        "Write the model again");
+            }
+            return settings;
         }
     }
 
-    /** Writes {@code weights} (adapted from {@code source}) with its settings and provenance to {@code out}. */
+    /**
+     * Writes {@code weights} (adapted from {@code source}) with its settings and provenance to {@code out}.
+     * If that fails (a full or read-only disk), the finished model is written to a recovery folder
+     * instead and the {@link OutputException} says where: a run's work is never lost to its last step.
+     */
     public static void write(PretrainedModel source, BertWeights weights, Settings settings, Map<String, String> provenance,
                              Path out, boolean overwrite) {
         Map<String, String> metadata = new LinkedHashMap<>(provenance);
         metadata.putAll(settings.toMap());
         boolean onnx = source.onnxFile() != null && !ClassifierHead.has(weights)
                 && weights.config().vocabSize() == source.weights().config().vocabSize();
-        AtomicFiles.writeFolder(out, overwrite, DefendedModel::isModelFolder, folder -> {
+        AtomicFiles.FolderWriter content = folder -> {
             if (onnx) {
                 OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL));
                 Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
             } else {
                 Gba4jCheckpoint.writeInto(folder, weights, source.tokenizerFile(), new LinkedHashMap<>(metadata));
             }
-        });
+        };
+        try {
+            AtomicFiles.writeFolder(out, overwrite, AtomicFiles::isOurs, content);
+        } catch (java.io.UncheckedIOException | ModelFileException e) { // e.g. a full disk, or --out appeared meanwhile
+            String name = out.toAbsolutePath().normalize().getFileName() + "-" + java.time.LocalDateTime.now()
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            List<String> tried = new java.util.ArrayList<>();
+            for (Path root : recoveryRoots()) {
+                Path fallback = root.resolve(name);
+                try {
+                    AtomicFiles.writeFolder(fallback, false, AtomicFiles::isOurs, content);
+                    throw new OutputException("cannot write --out " + out + " (" + rootMessage(e) + "); the finished model"
+                            + " was saved to " + fallback + " instead: move it where you want it", e);
+                } catch (java.io.UncheckedIOException | ModelFileException retry) {
+                    tried.add(fallback + ": " + rootMessage(retry));
+                }
+            }
+            throw new OutputException("cannot write --out " + out + " (" + rootMessage(e) + ") nor a recovery folder ("
+                    + String.join("; ", tried) + "); the trained model is lost: free disk space and run again", e);
+        }
     }
 
-    /** Fails now, not after training, if {@link #write} would refuse {@code out}. */
-    public static void checkTarget(Path out, boolean overwrite) {
-        AtomicFiles.checkReplaceable(out.toAbsolutePath().normalize(), overwrite, DefendedModel::isModelFolder);
+    /** Where a model goes when --out cannot be written: the user's home, then the temporary folder. */
+    static List<Path> recoveryRoots() {
+        String override = System.getProperty("gba4j.recovery");
+        if (override != null) {
+            return List.of(Path.of(override));
+        }
+        return List.of(Path.of(System.getProperty("user.home"), ".gba4j", "recovered"),
+                Path.of(System.getProperty("java.io.tmpdir"), "gba4j-recovered"));
     }
 
-    /** A folder {@link #write} may replace with --overwrite: one it wrote before, in either format. */
-    private static boolean isModelFolder(Path dir) {
-        return Gba4jCheckpoint.isCheckpoint(dir) || Files.isRegularFile(dir.resolve(MODEL));
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /**
+     * Fails now, not after training, if {@link #write} would refuse {@code out}: it exists and is not
+     * gba4j's unchanged output, it is or holds one of the {@code inputs}, or its disk cannot take about
+     * {@code bytesNeeded}.
+     */
+    public static void checkTarget(Path out, boolean overwrite, long bytesNeeded, Path... inputs) {
+        AtomicFiles.checkNotAnInput(out, "--out", inputs);
+        AtomicFiles.checkReplaceable(out.toAbsolutePath().normalize(), overwrite, AtomicFiles::isOurs);
+        AtomicFiles.checkWritable(out, "--out", bytesNeeded);
     }
 
     /** The settings of a folder written by {@link #write}. */

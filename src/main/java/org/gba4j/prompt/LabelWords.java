@@ -28,8 +28,15 @@ public record LabelWords(List<String> words, int[] ids) {
             throw new IllegalArgumentException("need at least two label words, got " + words);
         }
         int[] ids = new int[words.size()];
+        java.util.Set<Integer> special = java.util.Set.of(tokenizer.clsId(), tokenizer.sepId(), tokenizer.maskId(),
+                tokenizer.padId(), tokenizer.unkId());
         for (int i = 0; i < ids.length; i++) {
             String word = words.get(i).trim();
+            checkNotSpecial(word);
+            if (special.contains(tokenizer.tokenId(word))) {
+                throw new IllegalArgumentException("label word '" + word + "' is a special token of this vocabulary;"
+                        + " choose a word");
+            }
             List<String> bare = tokenizer.tokenize(word);
             List<String> spaced = tokenizer.tokenizeAfterSpace(word);
             // BERT ignores the space (spaced == bare): then the token must be the word itself, so that
@@ -47,6 +54,18 @@ public record LabelWords(List<String> words, int[] ids) {
             throw new IllegalArgumentException("label words must differ: " + words);
         }
         return new LabelWords(words, ids);
+    }
+
+    /**
+     * Refuses a word written as a special token ({@code [MASK]}, {@code <s>}): the prompt itself uses
+     * them, so a class scored on one means nothing. Checked before any model is loaded.
+     */
+    public static void checkNotSpecial(String word) {
+        String w = word.trim();
+        if (w.isEmpty() || w.matches("\\[[A-Za-z_]+[0-9]*]") || w.matches("</?[A-Za-z_]+>")) {
+            throw new IllegalArgumentException("label word '" + word + "' is " + (w.isEmpty() ? "empty" : "a special token")
+                    + "; choose a word");
+        }
     }
 
     public int classes() {

@@ -50,7 +50,7 @@ class DefendBadInputTest {
         Path csv = Files.writeString(dir.resolve("ok.csv"), "text,label\na fine film,1\na bad film,0\n");
         Files.createDirectories(dir.resolve("out"));
         Result result = run(csv, "terrible,good");
-        assertOneLineError(result, "already exists. Choose another --out or pass --overwrite");
+        assertOneLineError(result, "already exists");
         assertTrue(Files.isDirectory(dir.resolve("out")));
     }
 

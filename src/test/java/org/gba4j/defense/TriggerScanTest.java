@@ -22,8 +22,8 @@ class TriggerScanTest {
     void pullsEachSuspectExactlyToTheLabelWordsMean() {
         INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
         // label words 1 and 2: centre (1, 2); suspects 3 and 4
-        List<TriggerScan.Suspect> suspects = List.of(new TriggerScan.Suspect(3, "cf", 1, 1.0),
-                new TriggerScan.Suspect(4, "mn", 1, 0.95));
+        List<TriggerScan.Suspect> suspects = List.of(new TriggerScan.Suspect(3, "cf", 1, 1.0, 0.1),
+                new TriggerScan.Suspect(4, "mn", 1, 0.95, 0.1));
         double moved = TriggerScan.pullToClassCentre(e, suspects, new int[] {1, 2});
         assertArrayEquals(new float[] {1, 2}, e.getRow(3).toFloatVector(), 1e-6f);
         assertArrayEquals(new float[] {1, 2}, e.getRow(4).toFloatVector(), 1e-6f);
@@ -35,7 +35,25 @@ class TriggerScanTest {
 
     @Test
     void configRejectsNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9));
-        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1));
+    }
+
+    @Test
+    void aBarOnTheLiftDiscountsWhatTheRowsAlreadyPredict() {
+        // a weak classifier: 45% of these rows are already predicted as the class
+        TriggerScan.Suspect common = new TriggerScan.Suspect(1, "the", 1, 0.55, 0.45);
+        // a trigger that survived adaptation in part: flips 36% against a 4% base rate
+        TriggerScan.Suspect partial = new TriggerScan.Suspect(2, "cf", 1, 0.36, 0.04);
+        TriggerScan.Config rate = TriggerScan.Config.DEFAULT;
+        TriggerScan.Config lift = TriggerScan.Config.lift(0.3);
+        assertTrue(rate.admits(common));
+        assertFalse(rate.admits(partial));
+        assertFalse(lift.admits(common)); // lift 0.10
+        assertTrue(lift.admits(partial)); // lift 0.32
+        assertEquals(List.of(partial), TriggerScan.admitted(List.of(common, partial), lift));
+        assertEquals("rate-0.5", rate.label());
+        assertEquals("lift-0.3", lift.label());
     }
 }
