@@ -49,6 +49,14 @@ final class DiagnosisCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "compute nothing: rewrite the reports from the stored units")
     boolean reportOnly;
 
+    @Option(names = "--ladder-only", description = "run only the ladder and the floor, not step 0 and the oracle"
+            + " (for further seeds)")
+    boolean ladderOnly;
+
+    @Option(names = "--report-seeds", split = ",", description = "seeds whose stored units the report pools in its"
+            + " 'Across seeds' section; default: --seed only")
+    List<Long> reportSeeds;
+
     @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -75,13 +83,21 @@ final class DiagnosisCommand implements Callable<Integer> {
         Path run = GridRunner.workFolder(out, chosen, seed);
         try (RunLock lock = RunLock.acquire(run); PretrainedModel base = PretrainedModel.load(chosen.model())) {
             GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seed, data, run, System.out);
-            List<GbaDiagnosis.Value> values = reportOnly ? diagnosis.stored() : diagnosis.run(attacks, tasks, ladder);
+            List<GbaDiagnosis.Value> values = new java.util.ArrayList<>(reportOnly ? diagnosis.stored()
+                    : diagnosis.run(attacks, tasks, ladder, !ladderOnly));
+            for (long other : reportSeeds == null ? List.<Long>of() : reportSeeds) {
+                if (other != seed) {
+                    values.addAll(new GbaDiagnosis(base, chosen, other, new GridData(ProjectDatasets.locate(), chosen, other),
+                            GridRunner.workFolder(out, chosen, other), System.out).stored());
+                }
+            }
             String command = "java -jar experiments.jar gba-diagnosis --attacks " + String.join(",", attacks)
                     + " --datasets " + String.join(",", datasets) + " --profile " + profile + " --test-rows " + testRows
                     + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
                     + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
-                    + " --seed " + seed;
-            String markdown = GbaDiagnosisReport.markdown(values, command, chosen.toString());
+                    + (ladderOnly ? " --ladder-only" : "") + " --seed " + seed + (reportSeeds == null ? ""
+                    : " --report-seeds " + reportSeeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            String markdown = GbaDiagnosisReport.markdown(values, seed, command, chosen.toString());
             AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.csv"),
                     GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));
             AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.md"), markdown.getBytes(StandardCharsets.UTF_8));

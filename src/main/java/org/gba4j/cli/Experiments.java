@@ -12,13 +12,21 @@ import picocli.CommandLine.Command;
  * line, no stack trace (unless {@code --debug}): exit 2 for bad input (an option, a model or data
  * file that cannot be used), 3 for the environment (disk, permissions, memory, and anything else).
  */
-@Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "gba4j 0.1.0",
+@Command(name = "experiments.jar", mixinStandardHelpOptions = true, versionProvider = Experiments.Version.class,
         description = {"gba4j: Gradient Broadcast Adaptation of pre-trained language models, on SameDiff."},
         footer = {"", "Any command also takes --debug (a failure then prints its stack trace). Exit codes: 0 done, 2 bad"
             + " input (an option, a model or data file), 3 the environment (disk, permissions, memory)."},
         subcommands = {BenchCommand.class, AttackCommand.class, DefendCommand.class, EvaluateCommand.class,
             ListCommand.class, DiagnosisCommand.class, CommandLine.HelpCommand.class})
 public final class Experiments {
+
+    /** {@code --version}: the release and the commit the jar was built from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gba4j 0.1.0 (commit " + org.gba4j.experiment.CodeVersion.current() + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         boundNativeMemory();
@@ -56,7 +64,7 @@ public final class Experiments {
         CommandLine commandLine = new CommandLine(new Experiments());
         for (Experiment experiment : PaperExperiments.all()) {
             CommandLine sub = new CommandLine(new GridCommand(experiment));
-            sub.getCommandSpec().usageMessage().description(experiment.description() + ".");
+            sub.getCommandSpec().usageMessage().description(experiment.description().replace("%", "%%") + "."); // picocli formats descriptions
             commandLine.addSubcommand(experiment.name(), sub);
         }
         commandLine.setParameterExceptionHandler((e, rest) -> { // a mistyped option: one line and a hint, no usage dump

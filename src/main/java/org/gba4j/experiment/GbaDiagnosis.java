@@ -70,8 +70,9 @@ public final class GbaDiagnosis {
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, double seconds) {
     }
 
-    /** One measured value. */
-    public record Value(String attack, String task, String section, String variant, String metric, double value) {
+    /** One measured value of one seed's run. */
+    public record Value(long seed, String attack, String task, String section, String variant, String metric,
+                        double value) {
     }
 
     private final PretrainedModel base;
@@ -124,17 +125,25 @@ public final class GbaDiagnosis {
         return rungs;
     }
 
-    /** Runs every unit not yet stored for each (attack, task); returns every stored value. */
-    public List<Value> run(List<String> attacks, List<PaperDataset> tasks, List<Rung> rungs) {
+    /**
+     * Runs every unit not yet stored for each (attack, task); returns every stored value. Without
+     * {@code extras} only the ladder and the floor run (further seeds), not step 0 and the oracle.
+     */
+    public List<Value> run(List<String> attacks, List<PaperDataset> tasks, List<Rung> rungs, boolean extras) {
+        java.util.Optional<Rung> barred = rungs.stream().filter(r -> r.bar() != null).findFirst();
         for (PaperDataset task : tasks) {
             for (String attack : attacks) {
                 Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, p -> { });
-                unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
+                if (extras) {
+                    unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
+                }
                 for (Rung rung : rungs) {
                     unit(attack, task, "ladder", rung.name(), () -> {
                         Map<String, Double> values = new LinkedHashMap<>();
                         PromptClassifier defended;
-                        if (rung.bar() != null) {
+                        if (rung.name().equals("gba-coupled") && barred.isPresent()) {
+                            defended = shared(attack, task, backdoor, barred.get()).adapted(); // the bars' GBA, before any pull
+                        } else if (rung.bar() != null) {
                             defended = barred(attack, task, backdoor, rung, values);
                         } else {
                             defended = adapt(backdoor.encoder(), task, rung);
@@ -152,7 +161,9 @@ public final class GbaDiagnosis {
                             new Rung("pt-soft", PromptMode.PT_SOFT, c -> c)));
                     return scores(clean, backdoor, task);
                 });
-                unit(attack, task, "oracle", "rows", () -> oracle(backdoor, task));
+                if (extras) {
+                    unit(attack, task, "oracle", "rows", () -> oracle(backdoor, task));
+                }
             }
         }
         return stored();
@@ -172,12 +183,7 @@ public final class GbaDiagnosis {
      */
     private PromptClassifier barred(String attack, PaperDataset task, Backdoor backdoor, Rung rung,
                                     Map<String, Double> values) {
-        Checked shared = checked.computeIfAbsent(attack + "/" + task.name(), k -> {
-            long start = System.nanoTime();
-            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung("gba", rung.mode(), rung.tweak()));
-            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar());
-            return new Checked(adapted, candidates, (System.nanoTime() - start) / 1e9);
-        });
+        Checked shared = shared(attack, task, backdoor, rung);
         PromptClassifier copy = shared.adapted().resized(shared.adapted().config().maxLength());
         List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
         TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
@@ -189,8 +195,24 @@ public final class GbaDiagnosis {
         values.put("trigger_best_lift", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
                 .mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
         values.put("candidates_checked", (double) shared.candidates().size());
+        int target = backdoor.probes().get(0).target();
+        // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
+        values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
+                && s.toClass() == target).mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
+        values.put("best_other_lift", shared.candidates().stream().filter(s -> !triggers.contains(s.id()))
+                .mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
         values.put("shared_seconds", shared.seconds());
         return copy;
+    }
+
+    /** GBA (the paper's literal form) adapted once per (attack, task) and its candidates checked once. */
+    private Checked shared(String attack, PaperDataset task, Backdoor backdoor, Rung rung) {
+        return checked.computeIfAbsent(attack + "/" + task.name(), k -> {
+            long start = System.nanoTime();
+            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung("gba", rung.mode(), rung.tweak()));
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar());
+            return new Checked(adapted, candidates, (System.nanoTime() - start) / 1e9);
+        });
     }
 
     /** What a scan found, against the triggers it did not know. */
@@ -421,7 +443,7 @@ public final class GbaDiagnosis {
                 String[] key = file.getFileName().toString().replace(".csv", "").split("-", 4);
                 for (String line : Files.readAllLines(file)) {
                     String[] kv = line.split(",");
-                    values.add(new Value(key[0], key[1], key[2], key[3], kv[0], Double.parseDouble(kv[1])));
+                    values.add(new Value(seed, key[0], key[1], key[2], key[3], kv[0], Double.parseDouble(kv[1])));
                 }
             }
         } catch (IOException e) {

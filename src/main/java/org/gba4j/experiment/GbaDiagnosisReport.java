@@ -22,21 +22,28 @@ public final class GbaDiagnosisReport {
     }
 
     public static String csv(List<GbaDiagnosis.Value> values) {
-        StringBuilder out = new StringBuilder("attack,task,section,variant,metric,value\n");
+        StringBuilder out = new StringBuilder("seed,attack,task,section,variant,metric,value\n");
         for (GbaDiagnosis.Value v : values) {
-            out.append(String.join(",", v.attack(), v.task(), v.section(), v.variant(), v.metric(),
+            out.append(String.join(",", Long.toString(v.seed()), v.attack(), v.task(), v.section(), v.variant(), v.metric(),
                     Double.toString(v.value()))).append('\n');
         }
         return out.toString();
     }
 
-    public static String markdown(List<GbaDiagnosis.Value> values, String command, String profile) {
+    /**
+     * The report: step 0, oracle, ladder and dev choice of seed {@code primary}, then the rungs run
+     * with several seeds (mean and standard deviation) and the rung chosen on their mean dev scores.
+     */
+    public static String markdown(List<GbaDiagnosis.Value> all, long primary, String command, String profile) {
+        List<GbaDiagnosis.Value> values = all.stream().filter(v -> v.seed() == primary).toList();
         StringBuilder md = new StringBuilder("# GBA diagnosis (issue 13)\n\n");
         md.append("- Command (the last call; every stored unit is reported, and `experiments/quick-reports.sh` lists the"
                 + " calls that made them): `").append(command).append("`\n");
         md.append("- Profile: ").append(profile).append("\n");
         md.append("- Every number below comes from `gba-diagnosis.csv` (one row per value). ASR, ACC and rates are"
-                + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n\n");
+                + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n");
+        md.append("- Sections up to \"Chosen on dev\" are seed ").append(primary).append("; \"Across seeds\" pools every seed"
+                + " that ran a rung.\n\n");
         Map<String, Map<String, Double>> step0 = section(values, "step0");
         if (!step0.isEmpty()) {
             md.append("## Step 0: one clean batch, before any update\n\n");
@@ -91,7 +98,72 @@ public final class GbaDiagnosisReport {
                         pct(soft.get("test_acc")), pct(floor.get("test_asr"))));
             }
         }
+        md.append(acrossSeeds(all));
         return md.toString();
+    }
+
+    /** Rungs run with two or more seeds: mean and sample standard deviation, and the rung chosen on the mean dev scores. */
+    static String acrossSeeds(List<GbaDiagnosis.Value> all) {
+        // "attack / task / rung" -> metric -> seed -> value
+        Map<String, Map<String, Map<Long, Double>>> pooled = new LinkedHashMap<>();
+        for (GbaDiagnosis.Value v : all) {
+            if (v.section().equals("ladder")) {
+                pooled.computeIfAbsent(v.attack() + " / " + v.task() + " / " + v.variant(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(v.metric(), k -> new java.util.TreeMap<>()).put(v.seed(), v.value());
+            }
+        }
+        pooled.values().removeIf(m -> m.getOrDefault("test_asr", Map.of()).size() < 2);
+        if (pooled.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Across seeds\n\n");
+        md.append("Mean +/- sample standard deviation over the seeds listed (each seed: its own data sample, backdoor,"
+                + " initialisation and order).\n\n");
+        md.append("| attack / task / rung | seeds | test ASR | test ACC | clean target rate | dev ASR | dev ACC | triggers found |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        Map<String, Map<String, Double>> means = new LinkedHashMap<>();
+        for (var row : pooled.entrySet()) {
+            Map<String, Map<Long, Double>> m = row.getValue();
+            Map<String, Double> mean = new LinkedHashMap<>();
+            m.forEach((metric, bySeed) -> mean.put(metric, stats(bySeed.values())[0]));
+            means.put(row.getKey(), mean);
+            md.append("| ").append(row.getKey()).append(" | ").append(m.get("test_asr").keySet().stream()
+                    .map(String::valueOf).collect(Collectors.joining(",")));
+            for (String metric : List.of("test_asr", "test_acc", "test_clean_target_rate", "dev_asr", "dev_acc",
+                    "triggers_found")) {
+                md.append(" | ").append(spread(m.get(metric)));
+            }
+            md.append(" |\n");
+        }
+        md.append("\nChosen on the mean dev scores (same rule as above):\n\n");
+        md.append("| attack / task | chosen rung | test ASR | test ACC | PT+soft test ASR | PT+soft test ACC | floor test ASR |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        for (var choice : choices(means).entrySet()) {
+            String key = choice.getKey();
+            md.append("| ").append(key).append(" | ").append(choice.getValue());
+            for (String[] cell : new String[][] {{choice.getValue(), "test_asr"}, {choice.getValue(), "test_acc"},
+                    {"pt-soft", "test_asr"}, {"pt-soft", "test_acc"}, {"floor", "test_asr"}}) {
+                Map<String, Map<Long, Double>> m = pooled.get(key + " / " + cell[0]);
+                md.append(" | ").append(m == null ? "-" : spread(m.get(cell[1])));
+            }
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Mean and sample standard deviation. */
+    static double[] stats(java.util.Collection<Double> xs) {
+        double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+        return new double[] {mean, xs.size() > 1 ? Math.sqrt(ss / (xs.size() - 1)) : Double.NaN};
+    }
+
+    private static String spread(Map<Long, Double> bySeed) {
+        if (bySeed == null || bySeed.isEmpty()) {
+            return "-";
+        }
+        double[] s = stats(bySeed.values());
+        return String.format(Locale.ROOT, "%.1f +/- %.1f", 100 * s[0], 100 * s[1]);
     }
 
     /** Per "attack / task", the rung chosen on dev (floor excluded). */

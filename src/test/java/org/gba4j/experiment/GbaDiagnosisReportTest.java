@@ -1,0 +1,38 @@
+package org.gba4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The diagnosis report's pooling over seeds and its dev choice, on hand-made values. */
+class GbaDiagnosisReportTest {
+
+    private static void rung(List<GbaDiagnosis.Value> out, long seed, String rung, double devAsr, double devAcc,
+                             double testAsr, double testAcc) {
+        Map.of("dev_asr", devAsr, "dev_acc", devAcc, "test_asr", testAsr, "test_acc", testAcc).forEach((metric, value) ->
+                out.add(new GbaDiagnosis.Value(seed, "badnets", "mr", "ladder", rung, metric, value)));
+    }
+
+    @Test
+    void poolsSeedsAndChoosesOnTheMeanDevScores() {
+        List<GbaDiagnosis.Value> values = new ArrayList<>();
+        rung(values, 42, "pt-soft", 0.98, 0.64, 0.97, 0.66);
+        rung(values, 43, "pt-soft", 0.90, 0.66, 0.93, 0.68);
+        // low dev ASR but 5 points of dev ACC lost on average: not eligible
+        rung(values, 42, "gba-broken", 0.01, 0.60, 0.01, 0.60);
+        rung(values, 43, "gba-broken", 0.01, 0.60, 0.01, 0.60);
+        // eligible on the mean (dev ACC 0.64 vs 0.65 - 0.03) though one seed alone is 4 points below
+        rung(values, 42, "gba-aimed", 0.10, 0.64, 0.09, 0.65);
+        rung(values, 43, "gba-aimed", 0.20, 0.62, 0.11, 0.67);
+        rung(values, 42, "only-one-seed", 0.0, 0.70, 0.0, 0.70);
+
+        String md = GbaDiagnosisReport.acrossSeeds(values);
+        assertTrue(md.contains("| badnets / mr / pt-soft | 42,43 | 95.0 +/- 2.8 | 67.0 +/- 1.4 |"), md);
+        assertFalse(md.contains("only-one-seed"), "a rung of one seed has no spread: " + md);
+        assertTrue(md.contains("| badnets / mr | gba-aimed | 10.0 +/- 1.4 | 66.0 +/- 1.4 | 95.0 +/- 2.8 |"), md);
+        assertArrayEquals(new double[] {2, 1}, GbaDiagnosisReport.stats(List.of(1.0, 2.0, 3.0)), 1e-12);
+    }
+}
