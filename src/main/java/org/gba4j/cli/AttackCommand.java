@@ -115,7 +115,7 @@ final class AttackCommand implements Callable<Integer> {
                             : EmbeddingPoisoning.Config.quick(trigger, target);
                     BadNets.Config proxy = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
                     System.out.println("Embedding Poisoning: clean fine-tune of the attacker's proxy, then " + config);
-                    var fineTuned = stages.get("proxy", String.join("|", model, StageCache.fileHash(train), csv.describe(),
+                    var fineTuned = stages.get("proxy", String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(),
                             proxy.fineTuning().toString(), Integer.toString(classes)), () -> proxy.fineTuning().run(
                             pretrained.weights(), pretrained.tokenizer(), data, classes, List.of(),
                             p -> Progress.print(p, start)).model().weights());
@@ -129,7 +129,7 @@ final class AttackCommand implements Callable<Integer> {
                     System.out.println("RIPPLe: " + config);
                     // the surgery (a clean fine-tune) is kept until the attack is written; its words are recomputed
                     Ripple.Surgery[] done = new Ripple.Surgery[1];
-                    BertWeights surgeryd = stages.get("surgery", String.join("|", model, StageCache.fileHash(train),
+                    BertWeights surgeryd = stages.get("surgery", String.join("|", StageCache.modelKey(model), StageCache.fileHash(train),
                             csv.describe(), config.toString(), String.join(",", triggers), Integer.toString(target)), () -> {
                                 done[0] = Ripple.surgery(pretrained.weights(), pretrained.tokenizer(), data, triggers,
                                         target, config, 42, p -> Progress.print(p, start));

@@ -221,7 +221,7 @@ final class DefendCommand implements Callable<Integer> {
                             pretrained.tokenizer(), data, n, List.of(), p -> Progress.print(p, start)).model().weights();
                     // NAD's teacher is kept until the student is written: distillation may fail after it
                     defended = method.equals("clean-ft") ? fineTune.get() : stages.get("teacher", String.join("|",
-                            model, StageCache.fileHash(train), csv.describe(), fineTuning.toString(), Integer.toString(n)),
+                            StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(), fineTuning.toString(), Integer.toString(n)),
                             fineTune);
                     if (!method.equals("clean-ft")) {
                         System.out.printf("%ndistilling into %s with beta %.0f%n",

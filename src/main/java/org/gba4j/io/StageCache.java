@@ -54,6 +54,28 @@ public final class StageCache {
         }
     }
 
+    /**
+     * A stage key's ingredient for {@code --model}: the name of a built-in model, or the path with the
+     * size and modification time of every file in it (or beside it), so a changed model never reuses a stage.
+     */
+    public static String modelKey(String model) {
+        Path path = Path.of(model);
+        if (!Files.exists(path)) {
+            return model;
+        }
+        Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        StringBuilder key = new StringBuilder(path.toAbsolutePath().normalize().toString());
+        try (var files = Files.list(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                key.append('|').append(f.getFileName()).append(':').append(Files.size(f)).append(':')
+                        .append(Files.getLastModifiedTime(f).toMillis());
+            }
+        } catch (java.io.IOException e) {
+            throw new ModelFileException(folder, "cannot be listed (" + e.getMessage() + ")", "Check the folder");
+        }
+        return key.toString();
+    }
+
     /** A stage key's ingredient: the content hash of a data file, so an edited file never reuses a stage. */
     public static String fileHash(Path file) {
         try (var in = Files.newInputStream(file)) {
