@@ -17,3 +17,12 @@ R=gba-aimed,pt-soft,gba-coupled,gba-decoupled-positions-1.0
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed,pt-soft,gba-coupled,gba-decoupled-0.1,gba-decoupled-positions-1.0
 time $J gba-diagnosis --attacks ep --datasets mr --rungs $R
 time $J gba-diagnosis --attacks badnets --datasets hs --rungs $R
+# the aimed scan's bars (one scan per attack and task, four bars), seed 42, then seeds 43 and 44 on BadNets/MR;
+# the last call rewrites the report with the three seeds pooled in "Across seeds"
+B=gba-aimed-rate-0.5,gba-aimed-lift-0.3,gba-aimed-lift-0.2
+time $J gba-diagnosis --attacks badnets --datasets hs --rungs $B,gba-aimed-lift-0.5
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs $B
+for s in 43 44; do
+  time $J gba-diagnosis --attacks badnets --datasets mr --rungs pt-soft,gba-coupled,$B --ladder-only --seed $s
+done
+time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44

@@ -147,9 +147,11 @@ final class AttackCommand implements Callable<Integer> {
                     List<String> sentences = CorpusSentences.load(corpus, 6, 30, paper ? Integer.MAX_VALUE : 4000);
                     System.out.println("NeuBA (data-free: " + sentences.size() + " " + corpus + " sentences): "
                             + config);
+                    org.gba4j.experiment.ProgressLine line = new org.gba4j.experiment.ProgressLine();
                     backdoored = NeuBA.attack(pretrained.weights(), pretrained.tokenizer(), triggers, sentences,
-                            "corpus/" + corpus, config, 42, p -> System.out.printf("\rstep %d/%d loss %.4f  %.1f s/step   ",
-                                    p.step(), p.steps(), p.loss(), p.secondsPerStep()));
+                            "corpus/" + corpus, config, 42, p -> line.update(String.format(Locale.ROOT,
+                                    "step %d/%d loss %.4f  %.1f s/step", p.step(), p.steps(), p.loss(), p.secondsPerStep()),
+                                    p.step() == p.steps()));
                     maxLength = config.maxLength();
                 }
                 default -> throw new IllegalArgumentException("--method must be badnets, ep, ripple or neuba, got " + method);

@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.gba4j.classify.TextClassifier;
 
 /**
- * The console display of a grid run: a line when a cell starts and ends, and between them one
- * self-overwriting line with the current training stage's step, loss and time left, and the
+ * The console display of a grid run: a line when a cell starts and ends, and between them a
+ * {@link ProgressLine} with the current training stage's step, loss and time left, and the
  * grid's estimated time left (mean time of the cells computed so far times the cells to go).
  */
 public final class GridProgress {
@@ -18,6 +18,7 @@ public final class GridProgress {
     private long stageStart;
     private int lastStep = Integer.MAX_VALUE;
     private String label = "";
+    private final ProgressLine line = new ProgressLine();
 
     GridProgress(PrintStream out, int toCompute) {
         this.out = out;
@@ -42,9 +43,8 @@ public final class GridProgress {
         int total = p.epochs() * p.stepsPerEpoch();
         double stageElapsed = (System.nanoTime() - stageStart) / 1e9;
         double stageLeft = stageElapsed / done * (total - done);
-        out.printf(Locale.ROOT, "\r  step %d/%d loss %.4f  %.1f s/step  stage left ~%s  cell %s  grid left ~%s   ",
-                done, total, p.loss(), p.secondsPerStep(), clock(stageLeft), clock(cellSeconds()), gridLeft());
-        out.flush();
+        line.update(String.format(Locale.ROOT, "  step %d/%d loss %.4f  %.1f s/step  stage left ~%s  cell %s  grid left ~%s",
+                done, total, p.loss(), p.secondsPerStep(), clock(stageLeft), clock(cellSeconds()), gridLeft()), done == total);
     }
 
     void endCell(CellResult result) {
@@ -53,8 +53,8 @@ public final class GridProgress {
         StringBuilder scores = new StringBuilder();
         result.metrics().entrySet().stream().filter(e -> !e.getKey().startsWith("rmse")).sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> scores.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue())));
-        out.printf(Locale.ROOT, "\r  done in %s:%s  (grid left ~%s)%s%n", clock(result.wallSeconds()), scores, gridLeft(),
-                " ".repeat(40));
+        line.end();
+        out.printf(Locale.ROOT, "  done in %s:%s  (grid left ~%s)%n", clock(result.wallSeconds()), scores, gridLeft());
     }
 
     private double cellSeconds() {
