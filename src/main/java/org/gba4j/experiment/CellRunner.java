@@ -43,8 +43,11 @@ public final class CellRunner {
         long start = System.nanoTime();
         PaperDataset task = PaperDataset.of(cell.dataset());
         Backdoor backdoor = backdoors.get(cell.attack(), cell.trigger(), task, progress);
+        boolean promptBased = java.util.Set.of("pt", "pt-soft", "gba").contains(cell.defense());
         List<LabeledText> clean = cell.params().containsKey("fraction")
-                ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1"))) : data.train(task);
+                ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
+                : promptBased && profile.promptFraction() > 0 ? data.trainFraction(task, profile.promptFraction())
+                : data.train(task);
         TextClassifier defended = defenses.apply(cell, task, backdoor, clean, progress);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
