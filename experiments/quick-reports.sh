@@ -22,7 +22,7 @@ time $J gba-diagnosis --attacks badnets --datasets hs --rungs $R
 B=gba-aimed-rate-0.5,gba-aimed-lift-0.3,gba-aimed-lift-0.2
 time $J gba-diagnosis --attacks badnets --datasets hs --rungs $B,gba-aimed-lift-0.5
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs $B
-for s in 43 44; do
-  time $J gba-diagnosis --attacks badnets --datasets mr --rungs pt-soft,gba-coupled,$B --ladder-only --seed $s
-done
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs pt-soft,gba-coupled,$B --ladder-only --seed 43
+time $J gba-diagnosis --attacks ep --datasets mr --rungs $B
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs pt-soft,gba-coupled,$B --ladder-only --seed 44
 time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44

@@ -81,12 +81,12 @@ final class DefendCommand implements Callable<Integer> {
             + " the paper; see reports/gba-diagnosis.md)")
     boolean aim;
 
-    @Option(names = "--aim-flip-rate", defaultValue = "0.5", description = "share of clean rows a token must flip to be"
-            + " moved; default: ${DEFAULT-VALUE}")
+    @Option(names = "--aim-flip-rate", defaultValue = "0", description = "share of clean rows a token must flip to be"
+            + " moved (0 = no bar on the rate); default: ${DEFAULT-VALUE}")
     double aimFlipRate;
 
-    @Option(names = "--aim-lift", defaultValue = "0", description = "how far the flip rate must exceed the rows' own"
-            + " rate of the class; default: ${DEFAULT-VALUE}")
+    @Option(names = "--aim-lift", defaultValue = "0.2", description = "how far the flip rate must exceed the rows' own"
+            + " rate of the class (chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     double aimLift;
 
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
@@ -166,7 +166,7 @@ final class DefendCommand implements Callable<Integer> {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
                     aimFlipRate, aimLift);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--aim-flip-rate must be in (0, 1] and --aim-lift in [0, 1]; got "
+            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1]; got "
                     + aimFlipRate + " and " + aimLift);
         }
     }

@@ -41,22 +41,32 @@ public final class TriggerScan {
      *                    for some rows, a trigger that survived adaptation only in part flips fewer
      */
     public record Config(int rows, int candidates, double minFlipRate, double minLift) {
-        /** The bar of the first diagnosis (flip rate at least 0.5, no lift asked). */
-        public static final Config DEFAULT = new Config(64, 40, 0.5, 0);
+        /**
+         * The bar chosen on dev (reports/gba-diagnosis.md, "One default"): a lift of at least 0.2.
+         * The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives
+         * prompt tuning in part and flips about 30% of clean rows; a lower lift bar moves more
+         * false suspects, tokens absent from the clean data, at no measured ACC cost.
+         */
+        public static final Config DEFAULT = lift(0.2);
         /** No scan. */
         public static final Config OFF = new Config(0, 0, 1, 0);
 
         public Config {
-            if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate > 0 && minFlipRate <= 1)
+            if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
                     || !(minLift >= 0 && minLift <= 1)) {
                 throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
-                        + " flip rate in (0, 1] and the lift in [0, 1]");
+                        + " flip rate and the lift in [0, 1]");
             }
         }
 
         /** A bar on the lift alone: flip rate minus the rows' own rate of the class at least {@code minLift}. */
         public static Config lift(double minLift) {
-            return new Config(DEFAULT.rows, DEFAULT.candidates, Math.max(minLift, 1e-9), minLift);
+            return new Config(64, 40, 0, minLift);
+        }
+
+        /** A bar on the flip rate alone (the first diagnosis used 0.5). */
+        public static Config rate(double minFlipRate) {
+            return new Config(64, 40, minFlipRate, 0);
         }
 
         public boolean enabled() {
@@ -68,9 +78,10 @@ public final class TriggerScan {
             return candidate.flipRate() >= minFlipRate && candidate.lift() >= minLift;
         }
 
-        /** A short name: {@code rate-0.5} or {@code lift-0.3}. */
+        /** A short name: {@code rate-0.5}, {@code lift-0.3}, or both. */
         public String label() {
-            return minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate;
+            return minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
+                    : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate;
         }
     }
 

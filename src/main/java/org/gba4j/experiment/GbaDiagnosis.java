@@ -63,7 +63,7 @@ public final class GbaDiagnosis {
     }
 
     /** The bars of the aimed scan that the diagnosis compares on dev: today's rate bar and three lift bars. */
-    public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.lift(0.5),
+    public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
             TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2));
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
@@ -104,8 +104,8 @@ public final class GbaDiagnosis {
         List<Rung> rungs = new ArrayList<>();
         rungs.add(new Rung("pt-soft", PromptMode.PT_SOFT, c -> c));
         rungs.add(new Rung("gba-coupled", PromptMode.GBA, c -> c));
-        rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.DEFAULT)));
-        rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.DEFAULT)));
+        rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.rate(0.5)))); // = gba-aimed-rate-0.5
+        rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }

@@ -98,7 +98,53 @@ public final class GbaDiagnosisReport {
                         pct(soft.get("test_acc")), pct(floor.get("test_asr"))));
             }
         }
+        md.append(oneDefault(section(values, "ladder")));
         md.append(acrossSeeds(all));
+        return md.toString();
+    }
+
+    /**
+     * The default a user gets: one rung for every (attack, task) pair that ran it, chosen on dev as the
+     * lowest mean dev ASR among the rungs that stay within {@link #ACC_TOLERANCE} of PT+soft's dev ACC
+     * on every pair.
+     */
+    static String oneDefault(Map<String, Map<String, Double>> ladder) {
+        Map<String, Map<String, Map<String, Double>>> byRung = new LinkedHashMap<>(); // rung -> pair -> metrics
+        for (var e : ladder.entrySet()) {
+            int cut = e.getKey().lastIndexOf(" / ");
+            byRung.computeIfAbsent(e.getKey().substring(cut + 3), k -> new LinkedHashMap<>())
+                    .put(e.getKey().substring(0, cut), e.getValue());
+        }
+        Map<String, Map<String, Double>> soft = byRung.getOrDefault("pt-soft", Map.of());
+        String best = null;
+        double bestAsr = Double.POSITIVE_INFINITY;
+        for (var rung : byRung.entrySet()) {
+            if (rung.getKey().equals("floor") || !rung.getValue().keySet().containsAll(soft.keySet())) {
+                continue;
+            }
+            boolean keepsAcc = soft.entrySet().stream().allMatch(p -> rung.getValue().get(p.getKey())
+                    .getOrDefault("dev_acc", 0.0) >= p.getValue().get("dev_acc") - ACC_TOLERANCE - 1e-12);
+            double meanAsr = soft.keySet().stream().mapToDouble(p -> rung.getValue().get(p).getOrDefault("dev_asr",
+                    Double.NaN)).average().orElse(Double.NaN);
+            if (keepsAcc && meanAsr < bestAsr) {
+                bestAsr = meanAsr;
+                best = rung.getKey();
+            }
+        }
+        if (best == null || soft.size() < 2) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## One default for every pair\n\n");
+        md.append("The rung with the lowest mean dev ASR over the ").append(soft.size()).append(" pairs among those"
+                + " whose dev ACC stays within ").append((int) (ACC_TOLERANCE * 100)).append(" points of PT+soft's on"
+                + " every pair: **").append(best).append("** (mean dev ASR ").append(pct(bestAsr)).append(").\n\n");
+        md.append("| attack / task | test ASR | test ACC | clean target rate | PT+soft test ASR / ACC |\n|---|---|---|---|---|\n");
+        for (var pair : soft.entrySet()) {
+            Map<String, Double> m = byRung.get(best).get(pair.getKey());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s |%n", pair.getKey(), pct(m.get("test_asr")),
+                    pct(m.get("test_acc")), pct(m.get("test_clean_target_rate")), pct(pair.getValue().get("test_asr")),
+                    pct(pair.getValue().get("test_acc"))));
+        }
         return md.toString();
     }
 

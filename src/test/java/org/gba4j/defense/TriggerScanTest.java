@@ -38,6 +38,7 @@ class TriggerScanTest {
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1));
+        assertEquals("lift-0.2", TriggerScan.Config.DEFAULT.label());
     }
 
     @Test
@@ -46,7 +47,7 @@ class TriggerScanTest {
         TriggerScan.Suspect common = new TriggerScan.Suspect(1, "the", 1, 0.55, 0.45);
         // a trigger that survived adaptation in part: flips 36% against a 4% base rate
         TriggerScan.Suspect partial = new TriggerScan.Suspect(2, "cf", 1, 0.36, 0.04);
-        TriggerScan.Config rate = TriggerScan.Config.DEFAULT;
+        TriggerScan.Config rate = TriggerScan.Config.rate(0.5);
         TriggerScan.Config lift = TriggerScan.Config.lift(0.3);
         assertTrue(rate.admits(common));
         assertFalse(rate.admits(partial));

@@ -35,4 +35,23 @@ class GbaDiagnosisReportTest {
         assertTrue(md.contains("| badnets / mr | gba-aimed | 10.0 +/- 1.4 | 66.0 +/- 1.4 | 95.0 +/- 2.8 |"), md);
         assertArrayEquals(new double[] {2, 1}, GbaDiagnosisReport.stats(List.of(1.0, 2.0, 3.0)), 1e-12);
     }
+
+    @Test
+    void oneDefaultMustKeepAccuracyOnEveryPairAndThenHasTheLowestMeanDevAsr() {
+        Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
+        ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.98, "dev_acc", 0.63, "test_asr", 0.97, "test_acc", 0.66));
+        ladder.put("badnets / hs / pt-soft", Map.of("dev_asr", 0.36, "dev_acc", 0.91, "test_asr", 0.36, "test_acc", 0.90));
+        // best on MR, useless on HS
+        ladder.put("badnets / mr / rate", Map.of("dev_asr", 0.16, "dev_acc", 0.63, "test_asr", 0.09, "test_acc", 0.66));
+        ladder.put("badnets / hs / rate", Map.of("dev_asr", 0.36, "dev_acc", 0.91, "test_asr", 0.37, "test_acc", 0.90));
+        // good on both
+        ladder.put("badnets / mr / lift", Map.of("dev_asr", 0.17, "dev_acc", 0.63, "test_asr", 0.09, "test_acc", 0.66));
+        ladder.put("badnets / hs / lift", Map.of("dev_asr", 0.03, "dev_acc", 0.91, "test_asr", 0.04, "test_acc", 0.90));
+        // lowest ASR but loses 5 points on MR
+        ladder.put("badnets / mr / broken", Map.of("dev_asr", 0.0, "dev_acc", 0.58, "test_asr", 0.0, "test_acc", 0.60));
+        ladder.put("badnets / hs / broken", Map.of("dev_asr", 0.0, "dev_acc", 0.91, "test_asr", 0.0, "test_acc", 0.90));
+        String md = GbaDiagnosisReport.oneDefault(ladder);
+        assertTrue(md.contains("**lift** (mean dev ASR 10.0)"), md);
+        assertTrue(md.contains("| badnets / hs | 4.0 | 90.0 |"), md);
+    }
 }
