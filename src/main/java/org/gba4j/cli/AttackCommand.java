@@ -14,7 +14,6 @@ import org.gba4j.attack.Ripple;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
-import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.io.StageCache;
 import org.gba4j.model.BertWeights;
@@ -89,12 +88,7 @@ final class AttackCommand implements Callable<Integer> {
                 train == null ? null : train.toAbsolutePath());
         boolean paper = profile.equals("paper");
         List<LabeledText> data = train == null ? List.of() : csv.read(train);
-        for (LabeledText example : data) {
-            if (example.label() >= classes) {
-                throw new ModelFileException(train, "has label " + example.label() + " but --classes is " + classes,
-                        "Give the number of classes with --classes");
-            }
-        }
+        OptionChecks.labelsBelow(train, data, classes, "--classes is " + classes, "Give the number of classes with --classes");
         String dataName = train + (csv.limit > 0 ? "[0:" + data.size() + "]" : "");
         String trigger = triggers.get(0);
         long start = System.nanoTime();

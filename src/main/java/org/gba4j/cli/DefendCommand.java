@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
-import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.io.StageCache;
 import org.gba4j.defense.BroadcastSettings;
@@ -178,7 +177,8 @@ final class DefendCommand implements Callable<Integer> {
                 train.toAbsolutePath());
         List<LabeledText> data = csv.read(train);
         boolean prompt = List.of("gba", "pt-soft", "pt").contains(method);
-        checkLabels(data, prompt || classes == 0 ? labelWords.size() : classes);
+        int n = prompt || classes == 0 ? labelWords.size() : classes; // the classes of either head
+        OptionChecks.labelsBelow(train, data, n, "only " + n + " label words " + labelWords, "Give one label word per class");
         Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
                 train.toString(), "gba4j.train_rows", Integer.toString(data.size()));
         long start = System.nanoTime();
@@ -214,7 +214,6 @@ final class DefendCommand implements Callable<Integer> {
                     settings = DefendedModel.Settings.prompt(labels, config);
                 }
                 case "clean-ft", "nad", "nad-c" -> {
-                    int n = classes > 0 ? classes : labelWords.size();
                     FineTuning fineTuning = new FineTuning(learningRate, epochs, batch, maxLength, seed);
                     System.out.printf("fine-tuning %s on %d clean examples (%s)%n", model, data.size(), fineTuning);
                     java.util.function.Supplier<BertWeights> fineTune = () -> fineTuning.run(pretrained.weights(),
@@ -248,14 +247,5 @@ final class DefendCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;
-    }
-
-    private void checkLabels(List<LabeledText> data, int classes) {
-        for (LabeledText example : data) {
-            if (example.label() >= classes) {
-                throw new ModelFileException(train, "has label " + example.label() + " but only " + classes
-                        + " label words " + labelWords, "Give one label word per class");
-            }
-        }
     }
 }

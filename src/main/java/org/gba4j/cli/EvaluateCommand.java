@@ -63,12 +63,8 @@ final class EvaluateCommand implements Callable<Integer> {
             OptionChecks.target("--target", target, settings.classes());
         }
         List<LabeledText> data = csv.read(test);
-        for (LabeledText example : data) {
-            if (example.label() >= settings.classes()) {
-                throw new ModelFileException(test, "has label " + example.label() + " but the model has "
-                        + settings.classes() + " classes", "Give test data of this model's task");
-            }
-        }
+        OptionChecks.labelsBelow(test, data, settings.classes(), "the model has " + settings.classes() + " classes",
+                "Give test data of this model's task");
         TriggerPosition where = position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM;
         try (PretrainedModel pretrained = PretrainedModel.load(model.toString())) {
             TextClassifier classifier = classifier(pretrained, settings);

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.gba4j.data.LabeledText;
+import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 
 /**
@@ -55,6 +57,18 @@ final class OptionChecks {
         if (target < 0 || target >= classes) {
             throw new IllegalArgumentException(option + " " + target + " is not a class of this " + classes + "-class"
                     + " model; give 0.." + (classes - 1));
+        }
+    }
+
+    /**
+     * Every label in {@code data} (read from {@code file}) must be a class below {@code classes}: a
+     * label beyond them would be trained on or scored as nothing. {@code limit} says what sets the classes.
+     */
+    static void labelsBelow(Path file, List<LabeledText> data, int classes, String limit, String remedy) {
+        for (LabeledText example : data) {
+            if (example.label() >= classes) {
+                throw new ModelFileException(file, "has label " + example.label() + " but " + limit, remedy);
+            }
         }
     }
 

@@ -188,8 +188,7 @@ public final class GbaDiagnosis {
         List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
         TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
         values.putAll(aimed(suspects, backdoor));
-        java.util.Set<Integer> triggers = java.util.Arrays.stream(triggerIds(backdoor)).boxed()
-                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<Integer> triggers = triggerSet(backdoor);
         values.put("trigger_best_flip_rate", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
                 .mapToDouble(TriggerScan.Suspect::flipRate).max().orElse(Double.NaN));
         values.put("trigger_best_lift", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
@@ -217,10 +216,7 @@ public final class GbaDiagnosis {
 
     /** What a scan found, against the triggers it did not know. */
     private Map<String, Double> aimed(List<TriggerScan.Suspect> suspects, Backdoor backdoor) {
-        java.util.Set<Integer> triggers = new java.util.HashSet<>();
-        for (int id : triggerIds(backdoor)) {
-            triggers.add(id);
-        }
+        java.util.Set<Integer> triggers = triggerSet(backdoor);
         long found = suspects.stream().filter(s -> triggers.contains(s.id())).map(TriggerScan.Suspect::id).distinct().count();
         out.printf("  suspects: %s%n", suspects);
         Map<String, Double> values = new LinkedHashMap<>();
@@ -402,6 +398,10 @@ public final class GbaDiagnosis {
             values.put(variant.getKey() + ":row_distance", distance);
         }
         return values;
+    }
+
+    private java.util.Set<Integer> triggerSet(Backdoor backdoor) {
+        return java.util.Arrays.stream(triggerIds(backdoor)).boxed().collect(java.util.stream.Collectors.toSet());
     }
 
     private int[] triggerIds(Backdoor backdoor) {

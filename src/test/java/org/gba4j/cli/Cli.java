@@ -4,15 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs a command line in-process and keeps its exit code, stdout and stderr. */
-final class Cli {
-    record Result(int code, String out, String err) {
+/** Runs a command line in-process and keeps its exit code, stdout and stderr (tests of any package use it). */
+public final class Cli {
+    public record Result(int code, String out, String err) {
         /** The lines of stderr that start with {@code error:}. */
-        java.util.List<String> errors() {
+        public java.util.List<String> errors() {
             return err.lines().filter(l -> l.startsWith("error: ")).toList();
         }
 
-        boolean hasStackTrace() {
+        public boolean hasStackTrace() {
             return err.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread"));
         }
     }
@@ -20,7 +20,7 @@ final class Cli {
     private Cli() {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -2,9 +2,6 @@ package org.gba4j.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,28 +46,17 @@ class DefendBadInputTest {
     void existingOutputFolderIsRefused() throws Exception {
         Path csv = Files.writeString(dir.resolve("ok.csv"), "text,label\na fine film,1\na bad film,0\n");
         Files.createDirectories(dir.resolve("out"));
-        Result result = run(csv, "terrible,good");
+        Cli.Result result = run(csv, "terrible,good");
         assertOneLineError(result, "already exists");
         assertTrue(Files.isDirectory(dir.resolve("out")));
     }
 
-    private record Result(int code, String err) {
+    private Cli.Result run(Path csv, String labelWords) {
+        return Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", labelWords, "--out",
+                dir.resolve("out").toString(), "--epochs", "1");
     }
 
-    private Result run(Path csv, String labelWords) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Experiments.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words",
-                    labelWords, "--out", dir.resolve("out").toString(), "--epochs", "1");
-            return new Result(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
-    }
-
-    private void assertOneLineError(Result result, String expected) throws Exception {
+    private void assertOneLineError(Cli.Result result, String expected) throws Exception {
         String errorLine = result.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("");
         assertEquals(2, result.code(), result.err());
         assertTrue(errorLine.contains(expected), "stderr was: " + result.err());

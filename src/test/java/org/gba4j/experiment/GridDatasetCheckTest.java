@@ -2,14 +2,12 @@ package org.gba4j.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-import org.gba4j.cli.Experiments;
+import org.gba4j.cli.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +26,7 @@ class GridDatasetCheckTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(datasets.resolve("mr/test.csv.gz")))) {
             out.write("text,label\na quietly altered row,1\n".getBytes(StandardCharsets.UTF_8));
         }
-        Result result = runTable12(datasets);
+        Cli.Result result = runTable12(datasets);
         assertOneLineError(result, "mr/test.csv.gz: checksum mismatch");
     }
 
@@ -36,7 +34,7 @@ class GridDatasetCheckTest {
     void malformedFileStopsTheRunBeforeTraining() throws Exception {
         Path datasets = copyMr();
         Files.writeString(datasets.resolve("mr/train.csv.gz"), "this is not gzip");
-        Result result = runTable12(datasets);
+        Cli.Result result = runTable12(datasets);
         assertOneLineError(result, "mr/train.csv.gz: is not a readable gzip file");
     }
 
@@ -47,7 +45,7 @@ class GridDatasetCheckTest {
         try (var channel = java.nio.channels.FileChannel.open(work.resolve("run.lock"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
              var lock = channel.lock()) {
-            Result result = runTable12(copyMr());
+            Cli.Result result = runTable12(copyMr());
             assertEquals(2, result.code(), result.err());
             assertTrue(result.err().contains("error: another grid run is using"), result.err());
             assertFalse(Files.exists(work.resolve("cells")));
@@ -63,34 +61,23 @@ class GridDatasetCheckTest {
         return dir.resolve("datasets");
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result runTable12(Path datasets) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    private Cli.Result runTable12(Path datasets) {
         System.setProperty("gba4j.datasets", datasets.toString());
         try {
-            int code = Experiments.run("table12", "--profile", "smoke", "--datasets", "mr", "--out",
-                    dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--out", dir.resolve("out").toString(),
+                    "--reports", dir.resolve("reports").toString());
         } finally {
             System.clearProperty("gba4j.datasets");
-            System.setOut(originalOut);
-            System.setErr(originalErr);
         }
     }
 
-    private void assertOneLineError(Result result, String expected) {
+    private void assertOneLineError(Cli.Result result, String expected) {
         assertEquals(2, result.code(), result.err());
         var errors = result.err().lines().filter(l -> l.startsWith("error: ")).toList();
         assertEquals(1, errors.size(), result.err());
         assertTrue(errors.get(0).contains(expected), "stderr was: " + result.err());
-        assertFalse(result.out().contains("step"), "training started: " + result.out());
+        assertFalse(result.out().contains("step") || result.err().contains("step"), "training started: " + result.out()
+                + result.err()); // progress lines go to stderr
         assertFalse(Files.exists(dir.resolve("out")), "a run stopped by bad data must not create its work folder");
         assertFalse(Files.exists(dir.resolve("reports")), "a run stopped by bad data must not write reports");
     }
