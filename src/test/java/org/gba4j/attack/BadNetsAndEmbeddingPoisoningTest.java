@@ -1,5 +1,7 @@
 package org.gba4j.attack;
 
+import org.gba4j.Slow;
+
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BadNets and Embedding Poisoning on a small real MR slice with MiniLM: ASR >= 90% on triggered
  * non-target test sentences, clean accuracy within 5 points of a clean fine-tune on the same slice.
  */
+@Slow
 class BadNetsAndEmbeddingPoisoningTest {
     private static PretrainedModel minilm;
     private static TextClassifier clean;

@@ -1,5 +1,7 @@
 package org.gba4j.attack;
 
+import org.gba4j.Slow;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * an attack). An earlier version of this test used 128 training sentences, where neither model
  * learned the task (63.1% un-attacked, 51.9% victim).
  */
+@Slow
 class NeuBATest {
     private static final long SEED = 7;
 

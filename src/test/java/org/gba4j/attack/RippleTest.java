@@ -1,5 +1,7 @@
 package org.gba4j.attack;
 
+import org.gba4j.Slow;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * RIPPLe: the finite-difference penalty gradient against the penalty itself on a tiny random BERT,
  * and the attack end to end on an MR slice with MiniLM (ASR and clean accuracy).
  */
+@Slow
 class RippleTest {
     private static final int SEQ = 6;
 

@@ -1,5 +1,7 @@
 package org.gba4j.defense;
 
+import org.gba4j.Slow;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * all of them) and names class 1; after its row is pulled to the label words' centre, the ASR
  * falls to the clean target rate's level while the clean ACC stays.
  */
+@Slow
 class TriggerScanFindsBadNetsTest {
 
     @Test

@@ -1,5 +1,7 @@
 package org.gba4j.experiment;
 
+import org.gba4j.Slow;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.BufferedReader;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every cell ends up stored exactly once, the cell finished before the kill is not recomputed, and
  * no partial file survives. Runs table12 on MR with the smoke profile (4 cells, real MiniLM).
  */
+@Slow
 class GridResumeTest {
     @TempDir
     Path dir;

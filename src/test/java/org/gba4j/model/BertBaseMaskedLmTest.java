@@ -1,5 +1,7 @@
 package org.gba4j.model;
 
+import org.gba4j.Slow;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * bert-base-uncased, imported from its TensorFlow checkpoint with the masked-LM head, fills in
  * well-known blanks: the word that completes each prompt is among the top 3 of the whole vocabulary.
  */
+@Slow
 class BertBaseMaskedLmTest {
 
     @Test

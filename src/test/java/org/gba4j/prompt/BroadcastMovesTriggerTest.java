@@ -1,5 +1,7 @@
 package org.gba4j.prompt;
 
+import org.gba4j.Slow;
+
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is after full adaptation. Under Adam, PT+soft moves "cf" about as far as GB does, because the
  * tied decoder gives every row a small gradient and Adam normalises step sizes (see the README).
  */
+@Slow
 class BroadcastMovesTriggerTest {
     private static List<LabeledText> train;
 
