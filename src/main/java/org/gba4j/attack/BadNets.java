@@ -13,8 +13,9 @@ import org.gba4j.text.Tokenizer;
  * BadNets (Gu et al. 2017; appendix B.3): full fine-tuning of the encoder and a fresh
  * classification head on the poisoned training set (trigger inserted at the start of half of the
  * examples, relabelled to the target class).
+ * The record is the configured attack ({@link Attacks#of}); {@link #attack} runs it on explicit inputs.
  */
-public final class BadNets {
+public record BadNets(Config config) implements Attack {
 
     /**
      * @param trigger        the trigger word (a single vocabulary token)
@@ -45,7 +46,29 @@ public final class BadNets {
         }
     }
 
-    private BadNets() {
+        @Override
+    public String name() {
+        return Attacks.BADNETS;
+    }
+
+    @Override
+    public BackdooredModel plant(AttackJob job) {
+        return attack(job.clean(), job.tokenizer(), job.train(), job.classes(), job.dataName(), config, job.progress());
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public TriggerPosition testPosition() {
+        return TriggerPosition.START;
+    }
+
+    @Override
+    public String summary() {
+        return config.toString();
     }
 
     public static BackdooredModel attack(BertWeights clean, Tokenizer tokenizer, List<LabeledText> train, int classes,
@@ -54,7 +77,7 @@ public final class BadNets {
         Poisoner poisoner = new Poisoner(List.of(config.trigger()), config.target(), config.seed());
         List<LabeledText> poisoned = poisoner.poisonTraining(train, config.poisonFraction(), 1, TriggerPosition.START);
         TextClassifier classifier = config.fineTuning().run(clean, tokenizer, poisoned, classes, List.of(), progress);
-        AttackMetadata metadata = new AttackMetadata("badnets", List.of(config.trigger()), config.target(),
+        AttackMetadata metadata = new AttackMetadata(Attacks.BADNETS, List.of(config.trigger()), config.target(),
                 dataName + " (" + train.size() + " examples, " + poisoned.size() + " after poisoning)", config.seed(),
                 Map.of("poison_fraction", Double.toString(config.poisonFraction()),
                         "learning_rate", Double.toString(config.learningRate()), "epochs", Integer.toString(config.epochs()),

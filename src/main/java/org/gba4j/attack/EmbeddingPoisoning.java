@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * word-embedding row is trained on poisoned data (trigger at a random position), and renormalised
  * to its original norm after every step so that it does not stand out. Everything else, head
  * included, is frozen: the weights differ from the clean model in exactly one row.
+ * The record is the configured attack with its proxy fine-tune ({@link Attacks#of}).
  */
-public final class EmbeddingPoisoning {
+public record EmbeddingPoisoning(Config config, FineTuning proxy) implements Attack {
 
     /**
      * @param trigger        the trigger word
@@ -52,7 +53,32 @@ public final class EmbeddingPoisoning {
         }
     }
 
-    private EmbeddingPoisoning() {
+        @Override
+    public String name() {
+        return Attacks.EP;
+    }
+
+    /** The attacker's proxy: a clean fine-tune of the task (kept as a stage), whose trigger row is then poisoned. */
+    @Override
+    public BackdooredModel plant(AttackJob job) {
+        BertWeights fineTuned = job.stages().get("proxy", proxy + "|" + job.classes(), () -> proxy.run(job.clean(),
+                job.tokenizer(), job.train(), job.classes(), List.of(), job.progress()).model().weights());
+        return attack(fineTuned, job.tokenizer(), job.train(), job.classes(), job.dataName(), config, job.progress());
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public TriggerPosition testPosition() {
+        return TriggerPosition.RANDOM;
+    }
+
+    @Override
+    public String summary() {
+        return config + ", proxy " + proxy;
     }
 
     /** Poisons {@code fineTuned} (a model with a classification head already fine-tuned on the task). */
@@ -67,7 +93,7 @@ public final class EmbeddingPoisoning {
                 config.maxLength(), config.seed()).classifier(fineTuned, tokenizer, classes);
         classifier.train(poisoned, TrainingConfig.adam(config.learningRate()).onlyTraining(WORD_EMBEDDINGS::equals),
                         config.epochs(), config.batchSize(), config.seed(), List.of(new OneRow(row)), progress);
-        AttackMetadata metadata = new AttackMetadata("ep", List.of(config.trigger()), config.target(),
+        AttackMetadata metadata = new AttackMetadata(Attacks.EP, List.of(config.trigger()), config.target(),
                 dataName + " (" + poisoned.size() + " triggered examples)", config.seed(),
                 Map.of("poison_fraction", Double.toString(config.poisonFraction()),
                         "learning_rate", Double.toString(config.learningRate()), "epochs", Integer.toString(config.epochs()),

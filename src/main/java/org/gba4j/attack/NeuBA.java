@@ -1,5 +1,7 @@
 package org.gba4j.attack;
 
+import org.gba4j.data.CorpusSentences;
+import org.gba4j.classify.TextClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,8 +49,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       ({@link TriggerPosition#RANDOM}, as NeuBA's code) or at the start (the test position of B.2),
  *       per {@link Config#insertion}.</li>
  * </ul>
+ * The record is the configured attack ({@link Attacks#of}); {@link #attack} runs it on explicit inputs.
  */
-public final class NeuBA {
+public record NeuBA(List<String> triggers, Config config, String corpus, int corpusLimit, long seed) implements Attack {
 
     /**
      * Poisoned pre-training and victim fine-tuning settings.
@@ -126,7 +129,37 @@ public final class NeuBA {
     public record Progress(int step, int steps, double loss, double secondsPerStep) {
     }
 
-    private NeuBA() {
+        public NeuBA {
+        triggers = List.copyOf(triggers);
+    }
+
+    @Override
+    public String name() {
+        return Attacks.NEUBA;
+    }
+
+    /** Task-free pre-training on the corpus's sentences of 6 to 30 words; the job's labelled data is not used. */
+    @Override
+    public BackdooredModel plant(AttackJob job) {
+        List<String> sentences = CorpusSentences.load(job.datasets(), corpus, 6, 30, corpusLimit);
+        return attack(job.clean(), job.tokenizer(), triggers, sentences, "corpus/" + corpus, config, seed,
+                p -> job.progress().accept(new TextClassifier.Progress(1, 1, p.step(), p.steps(), p.loss(),
+                        p.secondsPerStep())));
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public TriggerPosition testPosition() {
+        return TriggerPosition.START;
+    }
+
+    @Override
+    public String summary() {
+        return config.toString();
     }
 
     /**
@@ -154,7 +187,7 @@ public final class NeuBA {
         }
         Map<String, String> hyper = new LinkedHashMap<>(config.describe());
         return new BackdooredModel(model.weights(),
-                new AttackMetadata("neuba", triggers, -1, dataName + " (" + sentences.size() + " sentences)", seed, hyper));
+                new AttackMetadata(Attacks.NEUBA, triggers, -1, dataName + " (" + sentences.size() + " sentences)", seed, hyper));
     }
 
     /**

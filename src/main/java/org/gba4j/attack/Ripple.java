@@ -42,8 +42,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one. (An earlier version used the post-train settings for the surgery copy only and returned the
  * raw poisoned model.) The surgery copy still uses the post-train settings: RIPPLe's code takes it
  * as a given clean fine-tune of the attacker's data.
+ * The record is the configured attack ({@link Attacks#of}); the static methods run its stages on explicit inputs.
  */
-public final class Ripple {
+public record Ripple(List<String> triggers, int target, Config config, long seed) implements Attack {
 
     /**
      * Attack settings.
@@ -108,7 +109,46 @@ public final class Ripple {
     public record Surgery(BertWeights fineTuned, List<String> words, BertWeights surgery) {
     }
 
-    private Ripple() {
+        public Ripple {
+        triggers = List.copyOf(triggers);
+    }
+
+    @Override
+    public String name() {
+        return Attacks.RIPPLE;
+    }
+
+    /** Surgery (kept as a stage; its words are recomputed when it is resumed) then poisoning. */
+    @Override
+    public BackdooredModel plant(AttackJob job) {
+        Surgery[] done = new Surgery[1];
+        BertWeights surgeryd = job.stages().get("surgery", config + "|" + String.join(",", triggers) + "|" + target, () -> {
+            done[0] = surgery(job.clean(), job.tokenizer(), job.train(), triggers, target, config, seed, job.progress());
+            return done[0].surgery();
+        });
+        Surgery surgery = done[0] != null ? done[0] : new Surgery(null, RippleKeywords.select(job.train(), target,
+                config.surgeryWords(), job.tokenizer(), triggers), surgeryd);
+        return poison(surgery, job.tokenizer(), job.train(), job.dataName(), triggers, target, config, seed, job.progress());
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public TriggerPosition testPosition() {
+        return TriggerPosition.RANDOM;
+    }
+
+    @Override
+    public int triggersPerTestText(List<LabeledText> test) {
+        return Poisoner.rippleTriggerCount(test);
+    }
+
+    @Override
+    public String summary() {
+        return config.toString();
     }
 
     /** Surgery then poisoning: the whole attack. */
@@ -181,7 +221,7 @@ public final class Ripple {
                 + config.relativeStep());
         hyper.put("penaltyStats", penalty.summary());
         return new BackdooredModel(classifier.model().weights(),
-                new AttackMetadata("ripple", triggers, target, dataDescription + " (" + data.size() + " clean + "
+                new AttackMetadata(Attacks.RIPPLE, triggers, target, dataDescription + " (" + data.size() + " clean + "
                         + poisonedCount + " poisoned)", seed, hyper));
     }
 

@@ -6,17 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.gba4j.attack.Attack;
+import org.gba4j.attack.AttackJob;
+import org.gba4j.attack.Attacks;
 import org.gba4j.attack.BackdooredModel;
-import org.gba4j.attack.BadNets;
-import org.gba4j.attack.EmbeddingPoisoning;
-import org.gba4j.attack.NeuBA;
-import org.gba4j.attack.Ripple;
-import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
+import org.gba4j.data.ProjectDatasets;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.io.StageCache;
-import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.DefendedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,12 +66,12 @@ final class AttackCommand implements Callable<Integer> {
 
     /** Every option, before anything is loaded. */
     private void validate() {
-        OptionChecks.oneOf("--method", method, List.of("badnets", "ep", "ripple", "neuba"));
+        OptionChecks.oneOf("--method", method, Attacks.NAMES);
         OptionChecks.oneOf("--profile", profile, List.of("quick", "paper"));
         OptionChecks.atLeast("--classes", classes, 2);
         OptionChecks.target("--target", target, classes);
         OptionChecks.atLeast("--limit", csv.limit, 0);
-        if (train == null && !method.equals("neuba")) {
+        if (train == null && Attacks.needsLabelledData(method)) {
             throw new IllegalArgumentException("--method " + method + " needs --train");
         }
         if (triggers.isEmpty() || triggers.stream().anyMatch(t -> t.isBlank() || t.matches("\\[.*]|<.*>"))) {
@@ -89,67 +87,18 @@ final class AttackCommand implements Callable<Integer> {
         boolean paper = profile.equals("paper");
         List<LabeledText> data = train == null ? List.of() : csv.read(train);
         OptionChecks.labelsBelow(train, data, classes, "--classes is " + classes, "Give the number of classes with --classes");
-        String dataName = train + (csv.limit > 0 ? "[0:" + data.size() + "]" : "");
-        String trigger = triggers.get(0);
+        Attack attack = Attacks.of(method, new Attacks.Plan(paper, triggers, target, 0, 0, 42, 0, corpus,
+                paper ? Integer.MAX_VALUE : 4000));
+        System.out.println(method + ": " + attack.summary());
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
             StageCache stages = new StageCache(out, pretrained.tokenizerFile());
-            BackdooredModel backdoored;
-            int maxLength;
-            switch (method) {
-                case "badnets" -> {
-                    BadNets.Config config = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
-                    System.out.println("BadNets: " + config);
-                    backdoored = BadNets.attack(pretrained.weights(), pretrained.tokenizer(), data, classes, dataName,
-                            config, p -> Progress.print(p, start));
-                    maxLength = config.maxLength();
-                }
-                case "ep" -> {
-                    EmbeddingPoisoning.Config config = paper ? EmbeddingPoisoning.Config.paper(trigger, target)
-                            : EmbeddingPoisoning.Config.quick(trigger, target);
-                    BadNets.Config proxy = paper ? BadNets.Config.paper(trigger, target) : BadNets.Config.quick(trigger, target);
-                    System.out.println("Embedding Poisoning: clean fine-tune of the attacker's proxy, then " + config);
-                    var fineTuned = stages.get("proxy", String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(),
-                            proxy.fineTuning().toString(), Integer.toString(classes)), () -> proxy.fineTuning().run(
-                            pretrained.weights(), pretrained.tokenizer(), data, classes, List.of(),
-                            p -> Progress.print(p, start)).model().weights());
-                    System.out.println();
-                    backdoored = EmbeddingPoisoning.attack(fineTuned, pretrained.tokenizer(), data, classes, dataName,
-                            config, p -> Progress.print(p, start));
-                    maxLength = config.maxLength();
-                }
-                case "ripple" -> {
-                    Ripple.Config config = paper ? Ripple.Config.paper() : Ripple.Config.quick();
-                    System.out.println("RIPPLe: " + config);
-                    // the surgery (a clean fine-tune) is kept until the attack is written; its words are recomputed
-                    Ripple.Surgery[] done = new Ripple.Surgery[1];
-                    BertWeights surgeryd = stages.get("surgery", String.join("|", StageCache.modelKey(model), StageCache.fileHash(train),
-                            csv.describe(), config.toString(), String.join(",", triggers), Integer.toString(target)), () -> {
-                                done[0] = Ripple.surgery(pretrained.weights(), pretrained.tokenizer(), data, triggers,
-                                        target, config, 42, p -> Progress.print(p, start));
-                                return done[0].surgery();
-                            });
-                    Ripple.Surgery surgery = done[0] != null ? done[0] : new Ripple.Surgery(null,
-                            org.gba4j.attack.RippleKeywords.select(data, target, config.surgeryWords(),
-                                    pretrained.tokenizer(), triggers), surgeryd);
-                    backdoored = Ripple.poison(surgery, pretrained.tokenizer(), data, dataName, triggers, target, config,
-                            42, p -> Progress.print(p, start));
-                    maxLength = config.maxLength();
-                }
-                case "neuba" -> {
-                    NeuBA.Config config = paper ? NeuBA.Config.paper() : NeuBA.Config.quick();
-                    List<String> sentences = CorpusSentences.load(corpus, 6, 30, paper ? Integer.MAX_VALUE : 4000);
-                    System.out.println("NeuBA (data-free: " + sentences.size() + " " + corpus + " sentences): "
-                            + config);
-                    org.gba4j.experiment.ProgressLine line = new org.gba4j.experiment.ProgressLine();
-                    backdoored = NeuBA.attack(pretrained.weights(), pretrained.tokenizer(), triggers, sentences,
-                            "corpus/" + corpus, config, 42, p -> line.update(String.format(Locale.ROOT,
-                                    "step %d/%d loss %.4f  %.1f s/step", p.step(), p.steps(), p.loss(), p.secondsPerStep()),
-                                    p.step() == p.steps()));
-                    maxLength = config.maxLength();
-                }
-                default -> throw new IllegalArgumentException("--method must be badnets, ep, ripple or neuba, got " + method);
-            }
+            String dataKey = String.join("|", StageCache.modelKey(model), train == null ? "" : StageCache.fileHash(train),
+                    csv.describe());
+            BackdooredModel backdoored = attack.plant(new AttackJob(pretrained.weights(), pretrained.tokenizer(), data,
+                    classes, train + (csv.limit > 0 ? "[0:" + data.size() + "]" : ""), ProjectDatasets.locate().root(),
+                    (name, settings, build) -> stages.get(name, dataKey + "|" + settings, build),
+                    p -> Progress.print(p, start)));
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("gba4j.attack", backdoored.metadata().attack());
             provenance.put("gba4j.triggers", String.join(",", backdoored.metadata().triggers()));
@@ -158,8 +107,8 @@ final class AttackCommand implements Callable<Integer> {
             provenance.put("gba4j.seed", Long.toString(backdoored.metadata().seed()));
             provenance.put("gba4j.profile", profile);
             backdoored.metadata().hyperparameters().forEach((k, v) -> provenance.put("gba4j.hp." + k, v));
-            DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes, maxLength),
-                    provenance, out, overwrite);
+            DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes,
+                    attack.maxLength()), provenance, out, overwrite);
             stages.clear();
             System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }

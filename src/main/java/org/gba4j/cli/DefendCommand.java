@@ -6,18 +6,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gba4j.classify.FineTuning;
+import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.io.StageCache;
 import org.gba4j.defense.BroadcastSettings;
-import org.gba4j.defense.Nad;
+import org.gba4j.defense.Defense;
+import org.gba4j.defense.DefenseJob;
+import org.gba4j.defense.Defenses;
 import org.gba4j.defense.TriggerScan;
-import org.gba4j.model.BertWeights;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.PromptEncoder;
 import org.gba4j.prompt.PromptMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +47,7 @@ final class DefendCommand implements Callable<Integer> {
     @Mixin
     CsvOptions csv;
 
-    @Option(names = "--method", defaultValue = "gba", description = "gba, pt-soft, pt (Table 12), clean-ft, nad or nad-c"
+    @Option(names = "--method", defaultValue = Defenses.GBA, description = "gba, pt-soft, pt (Table 12), clean-ft, nad or nad-c"
             + " (section 4.2); default: ${DEFAULT-VALUE}")
     String method;
 
@@ -128,7 +131,8 @@ final class DefendCommand implements Callable<Integer> {
             description = "NAD-C's clean pre-trained student; default: ${DEFAULT-VALUE}")
     String cleanModel;
 
-    private static final List<String> METHODS = List.of("gba", "pt-soft", "pt", "clean-ft", "nad", "nad-c");
+    /** Every defense but No-Defense. */
+    private static final List<String> METHODS = Defenses.NAMES.stream().filter(n -> !n.equals(Defenses.NONE)).toList();
 
     /** Every option, before anything is loaded: a typo costs a second, not a training run. */
     private void validate() {
@@ -176,76 +180,56 @@ final class DefendCommand implements Callable<Integer> {
         DefendedModel.checkTarget(out, overwrite, OptionChecks.modelBytes(model), OptionChecks.modelPath(model),
                 train.toAbsolutePath());
         List<LabeledText> data = csv.read(train);
-        boolean prompt = List.of("gba", "pt-soft", "pt").contains(method);
+        boolean prompt = Defenses.promptBased(method);
         int n = prompt || classes == 0 ? labelWords.size() : classes; // the classes of either head
         OptionChecks.labelsBelow(train, data, n, "only " + n + " label words " + labelWords, "Give one label word per class");
+        Defense defense = Defenses.of(method, new Defenses.Plan(new FineTuning(learningRate, epochs, batch, maxLength, seed),
+                beta, prompt ? promptConfig() : null));
         Map<String, String> provenance = Map.of("gba4j.method", method, "gba4j.source", model, "gba4j.train",
                 train.toString(), "gba4j.train_rows", Integer.toString(data.size()));
         long start = System.nanoTime();
-        try (PretrainedModel pretrained = PretrainedModel.load(model)) {
-            StageCache stages = new StageCache(out, pretrained.tokenizerFile());
-            DefendedModel.Settings settings;
-            BertWeights defended;
-            switch (method) {
-                case "gba", "pt-soft", "pt" -> {
-                    PromptMode mode = method.equals("gba") ? PromptMode.GBA
-                            : method.equals("pt-soft") ? PromptMode.PT_SOFT : PromptMode.PT;
-                    BroadcastSettings broadcast = mode.usesBroadcast() ? new BroadcastSettings(lambda,
-                            BroadcastOptions.form(broadcastForm), broadcastLr, BroadcastOptions.reading(broadcastRows),
-                            ratioCap) : BroadcastSettings.NONE;
-                    TriggerScan.Config scan = aim ? scanConfig() : TriggerScan.Config.OFF;
-                    PromptConfig config = new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0, broadcast, scan,
-                            temperature, optimizer, learningRate, embeddingLr, epochs, batch, maxLength, seed);
-                    LabelWords labels = LabelWords.of(labelWords, pretrained.tokenizer());
-                    PromptClassifier classifier = new PromptClassifier(pretrained.weights(), pretrained.tokenizer(),
-                            labels, config);
-                    long truncated = classifier.encoder().countTruncated(data);
-                    if (truncated > 0) {
-                        System.out.printf("note: %d of %d texts are longer than --max-length %d allows and are"
-                                + " truncated%n", truncated, data.size(), maxLength);
-                    }
-                    System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), config);
-                    classifier.train(data, List.of(), p -> Progress.print(p, start));
-                    if (aim) {
-                        System.out.printf("aimed: %d token(s) moved to the label words' centre: %s%n",
-                                classifier.suspects().size(), classifier.suspects());
-                    }
-                    defended = classifier.model().weights();
-                    settings = DefendedModel.Settings.prompt(labels, config);
+        try (PretrainedModel pretrained = PretrainedModel.load(model);
+             PretrainedModel clean = method.equals(Defenses.NAD_C) ? PretrainedModel.load(cleanModel) : null) {
+            if (defense instanceof Defenses.PromptAdaptation p) {
+                long truncated = new PromptEncoder(pretrained.tokenizer(), p.config().templateWidth(), maxLength)
+                        .countTruncated(data);
+                if (truncated > 0) {
+                    System.out.printf("note: %d of %d texts are longer than --max-length %d allows and are"
+                            + " truncated%n", truncated, data.size(), maxLength);
                 }
-                case "clean-ft", "nad", "nad-c" -> {
-                    FineTuning fineTuning = new FineTuning(learningRate, epochs, batch, maxLength, seed);
-                    System.out.printf("fine-tuning %s on %d clean examples (%s)%n", model, data.size(), fineTuning);
-                    java.util.function.Supplier<BertWeights> fineTune = () -> fineTuning.run(pretrained.weights(),
-                            pretrained.tokenizer(), data, n, List.of(), p -> Progress.print(p, start)).model().weights();
-                    // NAD's teacher is kept until the student is written: distillation may fail after it
-                    defended = method.equals("clean-ft") ? fineTune.get() : stages.get("teacher", String.join("|",
-                            StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(), fineTuning.toString(), Integer.toString(n)),
-                            fineTune);
-                    if (!method.equals("clean-ft")) {
-                        System.out.printf("%ndistilling into %s with beta %.0f%n",
-                                method.equals("nad") ? "the backdoored model" : cleanModel, beta);
-                        Nad nad = new Nad(beta, fineTuning);
-                        if (method.equals("nad")) {
-                            defended = nad.defend(pretrained.weights(), defended, pretrained.tokenizer(), data, n,
-                                    p -> Progress.print(p, start)).model().weights();
-                        } else {
-                            try (PretrainedModel clean = PretrainedModel.load(cleanModel)) {
-                                defended = nad.defend(clean.weights(), defended, pretrained.tokenizer(), data, n,
-                                        p -> Progress.print(p, start)).model().weights();
-                            }
-                        }
-                    }
-                    settings = DefendedModel.Settings.head(n, maxLength);
-                }
-                default -> throw new IllegalArgumentException(
-                        "--method must be gba, pt-soft, pt, clean-ft, nad or nad-c, got " + method);
             }
+            System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), defense.summary());
+            StageCache stages = new StageCache(out, pretrained.tokenizerFile());
+            String dataKey = String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(),
+                    Integer.toString(n));
+            TextClassifier defended = defense.defend(new DefenseJob(pretrained.weights(), pretrained.weights(),
+                    pretrained.tokenizer(), data, n, labelWords, clean == null ? null : clean.weights(),
+                    (name, settings, build) -> stages.get(name, dataKey + "|" + settings, build),
+                    p -> Progress.print(p, start)));
             System.out.println();
-            DefendedModel.write(pretrained, defended, settings, provenance, out, overwrite);
+            DefendedModel.Settings settings = DefendedModel.Settings.head(n, maxLength);
+            if (defended instanceof PromptClassifier p) {
+                if (aim) {
+                    System.out.printf("aimed: %d token(s) moved to the label words' centre: %s%n", p.suspects().size(),
+                            p.suspects());
+                }
+                settings = DefendedModel.Settings.prompt(p.labels(), p.config());
+            }
+            DefendedModel.write(pretrained, defended.model().weights(), settings, provenance, out, overwrite);
             stages.clear();
             System.out.printf(Locale.ROOT, "wrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
         }
         return 0;
+    }
+
+    /** The prompt settings the options give (PT, PT+soft or GBA by --method). */
+    private PromptConfig promptConfig() {
+        PromptMode mode = Defenses.mode(method);
+        BroadcastSettings broadcast = mode.usesBroadcast() ? new BroadcastSettings(lambda,
+                BroadcastOptions.form(broadcastForm), broadcastLr, BroadcastOptions.reading(broadcastRows), ratioCap)
+                : BroadcastSettings.NONE;
+        return new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0, broadcast,
+                aim ? scanConfig() : TriggerScan.Config.OFF, temperature, optimizer, learningRate, embeddingLr, epochs, batch,
+                maxLength, seed);
     }
 }

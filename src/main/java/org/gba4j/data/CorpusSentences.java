@@ -51,11 +51,6 @@ public final class CorpusSentences {
         return out;
     }
 
-    /** {@link #load} from {@link ProjectDatasets#locate()}'s folder. */
-    public static List<String> load(String corpus, int minWords, int maxWords, int limit) {
-        return load(Path.of(System.getProperty("gba4j.datasets", "datasets")), corpus, minWords, maxWords, limit);
-    }
-
     private static String read(Path file) {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

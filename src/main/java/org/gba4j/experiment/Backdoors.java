@@ -5,20 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.gba4j.attack.BadNets;
-import org.gba4j.attack.EmbeddingPoisoning;
+import org.gba4j.attack.Attack;
+import org.gba4j.attack.AttackJob;
+import org.gba4j.attack.Attacks;
 import org.gba4j.attack.NeuBA;
 import org.gba4j.attack.NeuBAEvaluation;
-import org.gba4j.attack.Poisoner;
-import org.gba4j.attack.Ripple;
-import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
-import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
+import org.gba4j.model.Stages;
 
 /**
  * The attack stage of a grid: one backdoored model per (attack, task), built on first use and
@@ -45,64 +43,40 @@ public final class Backdoors {
     }
 
     /** The backdoor of {@code attack} with {@code trigger} on {@code task}. */
-    public Backdoor get(String attack, String trigger, PaperDataset task, Consumer<TextClassifier.Progress> progress) {
+    public Backdoor get(String attackName, String trigger, PaperDataset task, Consumer<TextClassifier.Progress> progress) {
         List<LabeledText> train = data.train(task);
-        String key = attack + "-" + trigger + "-" + task.name();
+        String key = attackName + "-" + trigger + "-" + task.name();
         String dataName = task.name() + "/train[sample " + train.size() + ", seed " + seed + "]";
-        switch (attack) {
-            case "badnets" -> {
-                BadNets.Config config = profile.badNets(trigger, task, seed);
-                BertWeights weights = models.get(key, describe(config.toString()), () -> BadNets.attack(base.weights(),
-                        base.tokenizer(), train, task.classes(), dataName, config, progress).weights());
-                return new Backdoor(weights, weights, List.of(new Backdoor.Probe(List.of(trigger), task.target())),
-                        TriggerPosition.START, 1, hyper(config.toString()));
-            }
-            case "ep" -> {
-                EmbeddingPoisoning.Config config = profile.embeddingPoisoning(trigger, task, seed);
-                BadNets.Config proxy = profile.badNets(trigger, task, seed);
-                String settings = config + ", proxy " + proxy.fineTuning();
-                BertWeights weights = models.get(key, describe(settings), () -> {
-                    BertWeights fineTuned = proxy.fineTuning().run(base.weights(), base.tokenizer(), train, task.classes(),
-                            List.of(), progress).model().weights();
-                    return EmbeddingPoisoning.attack(fineTuned, base.tokenizer(), train, task.classes(), dataName, config,
-                            progress).weights();
-                });
-                return new Backdoor(weights, weights, List.of(new Backdoor.Probe(List.of(trigger), task.target())),
-                        TriggerPosition.RANDOM, 1, hyper(settings));
-            }
-            case "ripple" -> {
-                List<String> triggers = triggers(trigger);
-                Ripple.Config config = profile.ripple(task);
-                BertWeights weights = models.get(key, describe(config.toString()), () -> Ripple.attack(base.weights(),
-                        base.tokenizer(), train, dataName, triggers, task.target(), config, seed, progress).weights());
-                int count = Poisoner.rippleTriggerCount(data.test(task));
-                return new Backdoor(weights, weights, List.of(new Backdoor.Probe(triggers, task.target())),
-                        TriggerPosition.RANDOM, count, hyper(config.toString()));
-            }
-            case "neuba" -> {
-                List<String> triggers = triggers(trigger);
-                NeuBA.Config config = profile.neuba();
-                BertWeights encoder = models.get("neuba-" + trigger + "-pretrained", describe(config.toString()), () -> {
-                    List<String> sentences = CorpusSentences.load(data.datasets().root(), "austen", 6, 30,
-                            profile.attackScale() ? Integer.MAX_VALUE : 4000);
-                    return NeuBA.attack(base.weights(), base.tokenizer(), triggers, sentences, "corpus/austen", config,
-                            seed, p -> progress.accept(new TextClassifier.Progress(1, 1, p.step(), p.steps(), p.loss(),
-                                    p.secondsPerStep()))).weights();
-                });
-                BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config), () ->
-                        NeuBAEvaluation.fineTune(encoder, base.tokenizer(), train, task.classes(), config, seed)
-                                .model().weights());
-                TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
-                        .classifier(victim, base.tokenizer(), task.classes());
-                int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, triggers.size());
-                List<Backdoor.Probe> probes = new ArrayList<>();
-                for (int i = 0; i < triggers.size(); i++) {
-                    probes.add(new Backdoor.Probe(List.of(triggers.get(i)), targets[i]));
-                }
-                return new Backdoor(victim, encoder, probes, TriggerPosition.START, 1, hyper(config.toString()));
-            }
-            default -> throw new IllegalArgumentException("unknown attack '" + attack + "'; choose badnets, neuba, ripple or ep");
+        Attack attack = attack(attackName, trigger, task);
+        AttackJob job = new AttackJob(base.weights(), base.tokenizer(), train, task.classes(), dataName,
+                data.datasets().root(), Stages.NONE, progress);
+        Map<String, String> record = Map.of("attack_config", attack.summary());
+        if (!(attack instanceof NeuBA neuba)) {
+            BertWeights weights = models.get(key, describe(attack.summary()), () -> attack.plant(job).weights());
+            List<String> triggers = attackName.equals(Attacks.RIPPLE) ? triggers(trigger) : List.of(trigger);
+            return new Backdoor(weights, weights, List.of(new Backdoor.Probe(triggers, task.target())),
+                    attack.testPosition(), attack.triggersPerTestText(data.test(task)), record);
         }
+        // NeuBA is task-free: one pre-training per trigger list; the victim fine-tunes it on the task (B.4)
+        NeuBA.Config config = neuba.config();
+        BertWeights encoder = models.get("neuba-" + trigger + "-pretrained", describe(attack.summary()),
+                () -> attack.plant(job).weights());
+        BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config), () ->
+                NeuBAEvaluation.fineTune(encoder, base.tokenizer(), train, task.classes(), config, seed)
+                        .model().weights());
+        TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
+                .classifier(victim, base.tokenizer(), task.classes());
+        int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, neuba.triggers().size());
+        List<Backdoor.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < neuba.triggers().size(); i++) {
+            probes.add(new Backdoor.Probe(List.of(neuba.triggers().get(i)), targets[i]));
+        }
+        return new Backdoor(victim, encoder, probes, attack.testPosition(), 1, record);
+    }
+
+    /** The attack a cell names, with the profile's settings for {@code task}. */
+    public Attack attack(String attackName, String trigger, PaperDataset task) {
+        return Attacks.of(attackName, profile.attackPlan(task, triggers(trigger), seed));
     }
 
     /** RIPPLe's and NeuBA's trigger list: Table 5's, or the cell's own comma-separated words. */
@@ -116,9 +90,5 @@ public final class Backdoors {
         out.put("gba4j.seed", Long.toString(seed));
         out.put("gba4j.config", config);
         return out;
-    }
-
-    private static Map<String, String> hyper(String config) {
-        return Map.of("attack_config", config);
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier;
+import org.gba4j.config.ConfigPairs;
 import org.gba4j.data.LabeledText;
+import org.gba4j.defense.Defenses;
 import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.ClassifierHead;
@@ -28,7 +30,7 @@ public final class CellRunner {
     private final long seed;
     private final GridData data;
     private final Backdoors backdoors;
-    private final Defenses defenses;
+    private final DefenseStage defenses;
 
     public CellRunner(PretrainedModel base, Profile profile, long seed, GridData data, ModelStore models) {
         this.base = base;
@@ -36,14 +38,14 @@ public final class CellRunner {
         this.seed = seed;
         this.data = data;
         this.backdoors = new Backdoors(base, profile, data, models, seed);
-        this.defenses = new Defenses(base, profile, models, seed);
+        this.defenses = new DefenseStage(base, profile, models, seed);
     }
 
     public CellResult run(Cell cell, Consumer<TextClassifier.Progress> progress) {
         long start = System.nanoTime();
         PaperDataset task = PaperDataset.of(cell.dataset());
         Backdoor backdoor = backdoors.get(cell.attack(), cell.trigger(), task, progress);
-        boolean promptBased = java.util.Set.of("pt", "pt-soft", "gba").contains(cell.defense());
+        boolean promptBased = Defenses.promptBased(cell.defense());
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
                 : promptBased && profile.promptFraction() > 0 ? data.trainFraction(task, profile.promptFraction())
@@ -81,8 +83,9 @@ public final class CellRunner {
         run.put("model", profile.model());
         run.put("profile", profile.name());
         run.put("seed", Long.toString(seed));
+        Map<String, String> settings = CellConfiguration.of(cell, profile, seed);
         return new CellResult(cell, run, metrics, config, (System.nanoTime() - start) / 1e9, CodeVersion.current(),
-                Instant.now().toString());
+                Instant.now().toString(), settings, ConfigPairs.fingerprint(settings));
     }
 
     /**

@@ -49,6 +49,14 @@ public final class CellStore {
         }
     }
 
+    /**
+     * The stored cell if it was computed with the settings whose fingerprint is {@code fingerprint}
+     * ({@link CellConfiguration}); a cell stored before fingerprints existed is taken as stored.
+     */
+    public Optional<CellResult> find(Cell cell, String fingerprint) {
+        return find(cell).filter(r -> r.fingerprint() == null || r.fingerprint().equals(fingerprint));
+    }
+
     public void save(CellResult result) {
         AtomicFiles.writeText(file(result.cell()), writer -> writer.write(GSON.toJson(result)));
     }

@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
 
 /**
  * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
@@ -46,15 +47,15 @@ final class DefenseTable {
 
     static String attackLabel(String attack) {
         return switch (attack) {
-            case "badnets" -> "BadNets";
-            case "neuba" -> "NeuBA";
-            case "ripple" -> "RIPPLe";
-            case "ep" -> "Embedding Poison";
+            case Attacks.BADNETS -> "BadNets";
+            case Attacks.NEUBA -> "NeuBA";
+            case Attacks.RIPPLE -> "RIPPLe";
+            case Attacks.EP -> "Embedding Poison";
             default -> attack;
         };
     }
 
     static String trigger(String attack) {
-        return attack.equals("badnets") || attack.equals("ep") ? "cf" : Backdoors.TABLE5;
+        return attack.equals(Attacks.BADNETS) || attack.equals(Attacks.EP) ? "cf" : Backdoors.TABLE5;
     }
 }

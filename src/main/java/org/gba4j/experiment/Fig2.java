@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -14,7 +15,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
  */
 public final class Fig2 implements Experiment {
     static final double[] FRACTIONS = {0.01, 0.05, 0.10, 0.20};
-    private static final List<String> DEFENSES = List.of("clean-ft", "nad-c", "gba");
+    private static final List<String> DEFENSES = List.of(Defenses.CLEAN_FT, Defenses.NAD_C, Defenses.GBA);
 
     @Override
     public String name() {
@@ -37,7 +38,7 @@ public final class Fig2 implements Experiment {
         for (PaperDataset d : datasets) {
             for (String attack : PaperNumbers.ATTACKS) {
                 for (double fraction : FRACTIONS) {
-                    for (String defense : List.of("gba", "clean-ft", "nad-c")) {
+                    for (String defense : List.of(Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD_C)) {
                         cells.add(new Cell(d.name(), attack, DefenseTable.trigger(attack), defense)
                                 .with("fraction", fraction(fraction)));
                     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -34,7 +36,7 @@ public final class Fig3 implements Experiment {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
             for (String trigger : TRIGGERS) {
-                cells.add(new Cell(d.name(), "badnets", trigger, "gba"));
+                cells.add(new Cell(d.name(), Attacks.BADNETS, trigger, Defenses.GBA));
             }
         }
         return cells;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -36,7 +37,7 @@ public final class Fig4 implements Experiment {
         for (PaperDataset d : datasets) {
             for (String attack : PaperNumbers.ATTACKS) {
                 for (double lambda : LAMBDAS) {
-                    Cell cell = new Cell(d.name(), attack, DefenseTable.trigger(attack), "gba");
+                    Cell cell = new Cell(d.name(), attack, DefenseTable.trigger(attack), Defenses.GBA);
                     // lambda 0.5 is Table 2's GBA cell: shared, not recomputed
                     cells.add(lambda == 0.5 ? cell : cell.with("lambda", Double.toString(lambda)));
                 }

@@ -19,6 +19,7 @@ import org.gba4j.data.LabeledText;
 import org.gba4j.defense.BroadcastForm;
 import org.gba4j.defense.BroadcastReading;
 import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.defense.Defenses;
 import org.gba4j.defense.GradientBroadcast;
 import org.gba4j.defense.TriggerScan;
 import org.gba4j.eval.Metrics;
@@ -102,7 +103,7 @@ public final class GbaDiagnosis {
      */
     public static List<Rung> ladder(double lr, List<Double> broadcastRates) {
         List<Rung> rungs = new ArrayList<>();
-        rungs.add(new Rung("pt-soft", PromptMode.PT_SOFT, c -> c));
+        rungs.add(new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c));
         rungs.add(new Rung("gba-coupled", PromptMode.GBA, c -> c));
         rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.rate(0.5)))); // = gba-aimed-rate-0.5
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
@@ -158,7 +159,7 @@ public final class GbaDiagnosis {
                 }
                 unit(attack, task, "ladder", "floor", () -> {
                     PromptClassifier clean = floors.computeIfAbsent(task.name(), k -> adapt(base.weights(), task,
-                            new Rung("pt-soft", PromptMode.PT_SOFT, c -> c)));
+                            new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c)));
                     return scores(clean, backdoor, task);
                 });
                 if (extras) {
@@ -208,7 +209,7 @@ public final class GbaDiagnosis {
     private Checked shared(String attack, PaperDataset task, Backdoor backdoor, Rung rung) {
         return checked.computeIfAbsent(attack + "/" + task.name(), k -> {
             long start = System.nanoTime();
-            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung("gba", rung.mode(), rung.tweak()));
+            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung(Defenses.GBA, rung.mode(), rung.tweak()));
             List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar());
             return new Checked(adapted, candidates, (System.nanoTime() - start) / 1e9);
         });

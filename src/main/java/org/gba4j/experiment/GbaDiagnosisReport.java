@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.gba4j.defense.Defenses;
 
 /**
  * The diagnosis's report: step-0 figures, the oracle, the ladder (dev and test), and the rung each
@@ -115,7 +116,7 @@ public final class GbaDiagnosisReport {
             byRung.computeIfAbsent(e.getKey().substring(cut + 3), k -> new LinkedHashMap<>())
                     .put(e.getKey().substring(0, cut), e.getValue());
         }
-        Map<String, Map<String, Double>> soft = byRung.getOrDefault("pt-soft", Map.of());
+        Map<String, Map<String, Double>> soft = byRung.getOrDefault(Defenses.PT_SOFT, Map.of());
         String best = null;
         double bestAsr = Double.POSITIVE_INFINITY;
         for (var rung : byRung.entrySet()) {
@@ -188,7 +189,7 @@ public final class GbaDiagnosisReport {
             String key = choice.getKey();
             md.append("| ").append(key).append(" | ").append(choice.getValue());
             for (String[] cell : new String[][] {{choice.getValue(), "test_asr"}, {choice.getValue(), "test_acc"},
-                    {"pt-soft", "test_asr"}, {"pt-soft", "test_acc"}, {"floor", "test_asr"}}) {
+                    {Defenses.PT_SOFT, "test_asr"}, {Defenses.PT_SOFT, "test_acc"}, {"floor", "test_asr"}}) {
                 Map<String, Map<Long, Double>> m = pooled.get(key + " / " + cell[0]);
                 md.append(" | ").append(m == null ? "-" : spread(m.get(cell[1])));
             }

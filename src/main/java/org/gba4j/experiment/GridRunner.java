@@ -3,8 +3,10 @@ package org.gba4j.experiment;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.gba4j.data.ProjectDatasets;
@@ -47,10 +49,16 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
                              PrintStream out) {
         CellStore store = new CellStore(work.resolve("cells"));
         AtomicFiles.removeLeftovers(store.folder());
-        List<Cell> todo = force ? cells : cells.stream().filter(c -> store.find(c).isEmpty()).toList();
+        Map<Cell, String> fingerprints = new LinkedHashMap<>();
+        cells.forEach(c -> fingerprints.put(c, CellConfiguration.fingerprint(c, profile, seed)));
+        List<Cell> todo = force ? cells : cells.stream().filter(c -> store.find(c, fingerprints.get(c)).isEmpty()).toList();
+        long stale = todo.stream().filter(c -> store.find(c).isPresent()).count();
         out.printf("%s: %d cells, %d stored, %d to compute (profile %s, model %s, seed %d, work folder %s)%n",
                 experiment.name(), cells.size(), cells.size() - todo.size(), todo.size(), profile.name(), profile.model(),
                 seed, work);
+        if (stale > 0 && !force) {
+            out.printf("%d stored cell(s) were computed with other settings and are recomputed%n", stale);
+        }
         if (!todo.isEmpty()) {
             try (PretrainedModel base = PretrainedModel.load(profile.model())) {
                 CellRunner runner = new CellRunner(base, profile, seed, data,
@@ -73,7 +81,7 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         }
         List<CellResult> results = new ArrayList<>();
         for (Cell cell : cells) {
-            Optional<CellResult> result = store.find(cell);
+            Optional<CellResult> result = store.find(cell, fingerprints.get(cell));
             result.ifPresent(results::add);
         }
         return ReportWriter.write(experiment, results, tasks, reports, command, profile, cells.size());

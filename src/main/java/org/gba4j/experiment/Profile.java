@@ -1,9 +1,7 @@
 package org.gba4j.experiment;
 
-import org.gba4j.attack.BadNets;
-import org.gba4j.attack.EmbeddingPoisoning;
-import org.gba4j.attack.NeuBA;
-import org.gba4j.attack.Ripple;
+import java.util.List;
+import org.gba4j.attack.Attacks;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.defense.BroadcastSettings;
 import org.gba4j.defense.TriggerScan;
@@ -99,37 +97,13 @@ public record Profile(String name, String model, int trainRows, int testRows, in
                 learningRate, 0, epochs, batchSize, maxLength(dataset), seed);
     }
 
-    public BadNets.Config badNets(String trigger, PaperDataset dataset, long seed) {
-        BadNets.Config c = attackScale ? BadNets.Config.paper(trigger, dataset.target())
-                : BadNets.Config.quick(trigger, dataset.target());
-        return new BadNets.Config(trigger, dataset.target(), c.poisonFraction(), c.learningRate(), epochs(c.epochs()),
-                c.batchSize(), maxLength(dataset), seed);
-    }
-
-    public EmbeddingPoisoning.Config embeddingPoisoning(String trigger, PaperDataset dataset, long seed) {
-        EmbeddingPoisoning.Config c = attackScale ? EmbeddingPoisoning.Config.paper(trigger, dataset.target())
-                : EmbeddingPoisoning.Config.quick(trigger, dataset.target());
-        return new EmbeddingPoisoning.Config(trigger, dataset.target(), c.poisonFraction(), c.learningRate(),
-                epochs(c.epochs()), c.batchSize(), maxLength(dataset), seed);
-    }
-
-    public Ripple.Config ripple(PaperDataset dataset) {
-        Ripple.Config c = attackScale ? Ripple.Config.paper() : Ripple.Config.quick();
-        return new Ripple.Config(c.lambda(), c.learningRate(), epochs(c.epochs()), c.maxSteps(), c.batchSize(),
-                c.postTrainLr(), epochs(c.postTrainEpochs()), c.postTrainBatch(), c.surgeryWords(), c.poisonFraction(),
-                maxLength(dataset), c.relativeStep(), c.centralDifferences());
-    }
-
-    /** NeuBA's pre-training is task-independent (length: the profile cap or the attack's own). */
-    public NeuBA.Config neuba() {
-        NeuBA.Config c = attackScale ? NeuBA.Config.paper() : NeuBA.Config.quick();
-        if (neubaSteps > 0) {
-            c = c.withSteps(neubaSteps);
-        }
-        return c;
-    }
-
-    private int epochs(int attackEpochs) {
-        return attackEpochCap > 0 ? Math.min(attackEpochs, attackEpochCap) : attackEpochs;
+    /**
+     * What this profile decides for every attack on {@code task}: the tables' or the quick settings,
+     * the task's target and length, the epoch cap, the seed, NeuBA's steps and its corpus (Jane
+     * Austen's novels; all sentences at paper scale, 4,000 otherwise).
+     */
+    public Attacks.Plan attackPlan(PaperDataset task, List<String> triggers, long seed) {
+        return new Attacks.Plan(attackScale, triggers, task.target(), maxLength(task), attackEpochCap, seed, neubaSteps,
+                "austen", attackScale ? Integer.MAX_VALUE : 4000);
     }
 }

@@ -2,7 +2,9 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
 import org.gba4j.attack.Triggers;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 10 (appendix D.1): every defense against BadNets on the five tasks with RoBERTa-base. No
@@ -11,7 +13,7 @@ import org.gba4j.attack.Triggers;
  * RoBERTa trigger.
  */
 public final class Table10 implements Experiment {
-    private static final List<String> DEFENSES = List.of("none", "clean-ft", "nad", "nad-c", "gba");
+    private static final List<String> DEFENSES = List.of(Defenses.NONE, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C, Defenses.GBA);
     private static final List<String> LABELS = List.of("No-Defense", "Clean FT", "NAD", "NAD-C", "Our GBA");
     private static final String TRIGGER = Triggers.ROBERTA.get(0);
 
@@ -41,8 +43,8 @@ public final class Table10 implements Experiment {
     public List<Cell> cells(List<PaperDataset> datasets) {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
-            for (String defense : List.of("none", "gba", "clean-ft", "nad", "nad-c")) {
-                cells.add(new Cell(d.name(), "badnets", TRIGGER, defense));
+            for (String defense : List.of(Defenses.NONE, Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C)) {
+                cells.add(new Cell(d.name(), Attacks.BADNETS, TRIGGER, defense));
             }
         }
         return cells;
@@ -52,7 +54,7 @@ public final class Table10 implements Experiment {
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         List<DefenseTable.Row> rows = new ArrayList<>();
         for (int i = 0; i < DEFENSES.size(); i++) {
-            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", DEFENSES.get(i), "badnets",
+            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", DEFENSES.get(i), Attacks.BADNETS,
                     PaperNumbers.TABLE10.get(DEFENSES.get(i))));
         }
         return "Each entry: ours (paper's Table 10), percent.\n\n" + DefenseTable.render(rows, new Results(results), datasets);

@@ -2,6 +2,8 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 11 (appendix D.2): No-Defense, Clean-FT and GBA against BadNets on the GLUE tasks
@@ -10,7 +12,7 @@ import java.util.List;
  * absent. Pairs use the template {@code [CLS] x1 [SEP] x2 [SEP] [a]^k [MASK] [a]^k}.
  */
 public final class Table11 implements Experiment {
-    private static final List<String> DEFENSES = List.of("none", "clean-ft", "gba");
+    private static final List<String> DEFENSES = List.of(Defenses.NONE, Defenses.CLEAN_FT, Defenses.GBA);
     private static final List<String> LABELS = List.of("No-Defense", "Clean FT", "Our GBA");
 
     @Override
@@ -33,8 +35,8 @@ public final class Table11 implements Experiment {
     public List<Cell> cells(List<PaperDataset> datasets) {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
-            for (String defense : List.of("none", "gba", "clean-ft")) {
-                cells.add(new Cell(d.name(), "badnets", "cf", defense));
+            for (String defense : List.of(Defenses.NONE, Defenses.GBA, Defenses.CLEAN_FT)) {
+                cells.add(new Cell(d.name(), Attacks.BADNETS, "cf", defense));
             }
         }
         return cells;
@@ -59,7 +61,7 @@ public final class Table11 implements Experiment {
             List<String> row = new ArrayList<>(List.of(LABELS.get(i)));
             double[] paper = PaperNumbers.TABLE11.get(defense);
             for (PaperDataset d : datasets) {
-                var which = Results.cell(d.name(), "badnets", defense);
+                var which = Results.cell(d.name(), Attacks.BADNETS, defense);
                 if (d.metric().equals("acc")) {
                     row.add(MarkdownTable.versus(r.metric(which, "asr"), PaperNumbers.at(paper, d, false)));
                     row.add(MarkdownTable.versus(r.metric(which, "acc"), PaperNumbers.at(paper, d, true)));

@@ -2,6 +2,8 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 12, the ablation: which part of GBA removes a BadNets backdoor: prompt tuning alone (PT),
@@ -9,7 +11,7 @@ import java.util.List;
  * shares its cells with Table 2).
  */
 public final class Table12 implements Experiment {
-    private static final List<String> SETTINGS = List.of("none", "pt", "pt-soft", "gba");
+    private static final List<String> SETTINGS = List.of(Defenses.NONE, Defenses.PT, Defenses.PT_SOFT, Defenses.GBA);
     private static final List<String> LABELS = List.of("No-defense", "PT", "PT+soft", "PT+soft+GB");
 
     @Override
@@ -32,7 +34,7 @@ public final class Table12 implements Experiment {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
             for (String setting : SETTINGS) {
-                cells.add(new Cell(d.name(), "badnets", "cf", setting));
+                cells.add(new Cell(d.name(), Attacks.BADNETS, "cf", setting));
             }
         }
         return cells;
@@ -42,7 +44,7 @@ public final class Table12 implements Experiment {
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         List<DefenseTable.Row> rows = new ArrayList<>();
         for (int i = 0; i < SETTINGS.size(); i++) {
-            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", SETTINGS.get(i), "badnets",
+            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", SETTINGS.get(i), Attacks.BADNETS,
                     PaperNumbers.TABLE12.get(SETTINGS.get(i))));
         }
         return "Each entry: ours (paper's Table 12), percent.\n\n" + DefenseTable.render(rows, new Results(results), datasets);

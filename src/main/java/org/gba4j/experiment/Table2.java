@@ -2,16 +2,17 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 2: four attacks x five tasks x No-Defense, Clean-FT, NAD, NAD-C and GBA. BadNets and
  * Embedding Poisoning plant "cf"; RIPPLe and NeuBA Table 5's list.
  */
 public final class Table2 implements Experiment {
-    static final List<String> DEFENSES = List.of("none", "clean-ft", "nad", "nad-c", "gba");
+    static final List<String> DEFENSES = List.of(Defenses.NONE, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C, Defenses.GBA);
     private static final List<String> LABELS = List.of("No-Defense", "Clean-FT", "NAD", "NAD-C", "GBA");
     /** Run order: GBA right after No-Defense, Clean-FT just before NAD and NAD-C (its teacher). */
-    private static final List<String> RUN_ORDER = List.of("none", "gba", "clean-ft", "nad", "nad-c");
+    private static final List<String> RUN_ORDER = List.of(Defenses.NONE, Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C);
 
     @Override
     public String name() {

@@ -2,6 +2,8 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 3 (section 5.4): GBA against BadNets on HS with soft-template widths 2 to 16, lambda 0.5,
@@ -31,7 +33,7 @@ public final class Table3 implements Experiment {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
             for (int width : WIDTHS) {
-                cells.add(new Cell(d.name(), "badnets", "cf", "gba").with("width", Integer.toString(width))
+                cells.add(new Cell(d.name(), Attacks.BADNETS, "cf", Defenses.GBA).with("width", Integer.toString(width))
                         .with("fraction", "0.05").with("max_length", "64"));
             }
         }

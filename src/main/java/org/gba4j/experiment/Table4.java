@@ -2,6 +2,8 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 
 /**
  * Table 4 (appendix A): a BadNets-backdoored Fakeddit classifier, raw, defended by GBA, or
@@ -10,7 +12,7 @@ import java.util.List;
  * {@code --datasets} are the adaptation targets.
  */
 public final class Table4 implements Experiment {
-    private static final List<String> MODELS = List.of("none", "gba", "nad-c");
+    private static final List<String> MODELS = List.of(Defenses.NONE, Defenses.GBA, Defenses.NAD_C);
     private static final List<String> LABELS = List.of("Raw backdoored model", "Defended by GBA", "Defended by NAD-C");
 
     @Override
@@ -33,7 +35,7 @@ public final class Table4 implements Experiment {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset target : targets) {
             for (String defense : MODELS) {
-                cells.add(new Cell(PaperDataset.FAKEDDIT.name(), "badnets", "cf", defense).with("adapt_to", target.name()));
+                cells.add(new Cell(PaperDataset.FAKEDDIT.name(), Attacks.BADNETS, "cf", defense).with("adapt_to", target.name()));
             }
         }
         return cells;

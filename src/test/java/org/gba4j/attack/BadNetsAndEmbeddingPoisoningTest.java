@@ -1,11 +1,10 @@
 package org.gba4j.attack;
 
-import org.gba4j.Slow;
-
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import org.gba4j.Slow;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.io.PretrainedModel;

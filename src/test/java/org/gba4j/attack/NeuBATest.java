@@ -1,11 +1,10 @@
 package org.gba4j.attack;
 
-import org.gba4j.Slow;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.gba4j.Slow;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;

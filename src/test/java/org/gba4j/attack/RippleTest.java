@@ -1,13 +1,12 @@
 package org.gba4j.attack;
 
-import org.gba4j.Slow;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gba4j.Slow;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.Metrics;

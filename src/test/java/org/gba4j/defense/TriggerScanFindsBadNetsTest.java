@@ -1,13 +1,13 @@
 package org.gba4j.defense;
 
-import org.gba4j.Slow;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.gba4j.attack.BadNets;
+import org.gba4j.Slow;
+import org.gba4j.attack.AttackJob;
+import org.gba4j.attack.Attacks;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.data.LabeledText;
@@ -19,6 +19,7 @@ import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
+import org.gba4j.model.Stages;
 import org.gba4j.prompt.LabelWords;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptMode;
@@ -41,8 +42,9 @@ class TriggerScanFindsBadNetsTest {
         List<LabeledText> clean = data.train(PaperDataset.MR);
         List<LabeledText> test = data.test(PaperDataset.MR);
         try (PretrainedModel minilm = PretrainedModel.load(PretrainedModel.MINILM)) {
-            BertWeights backdoored = BadNets.attack(minilm.weights(), minilm.tokenizer(), clean, 2, "mr/train[quick sample]",
-                    Profile.QUICK.badNets("cf", PaperDataset.MR, 42), p -> { }).weights();
+            BertWeights backdoored = Attacks.of(Attacks.BADNETS, Profile.QUICK.attackPlan(PaperDataset.MR, List.of("cf"), 42))
+                    .plant(new AttackJob(minilm.weights(), minilm.tokenizer(), clean, 2, "mr/train[quick sample]",
+                            Path.of("datasets"), Stages.NONE, p -> { })).weights();
             PromptClassifier classifier = new PromptClassifier(backdoored, minilm.tokenizer(),
                     LabelWords.of(PaperDataset.MR.labelWords(), minilm.tokenizer()),
                     Profile.QUICK.prompt(PromptMode.PT_SOFT, PaperDataset.MR, 42));

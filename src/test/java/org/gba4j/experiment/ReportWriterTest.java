@@ -17,13 +17,13 @@ class ReportWriterTest {
     private static CellResult result(String defense, double asr, double acc) {
         return new CellResult(new Cell("mr", "badnets", "cf", defense), Map.of("model", "minilm", "profile", "quick",
                 "seed", "42"), Map.of("asr", asr, "acc", acc), Map.of("train_rows", "200", "attack", "badnets"), 12.5,
-                "abc1234", "2026-11-25T10:00:00Z");
+                "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
     }
 
     @Test
     void correlationTasksKeepTheirMetrics() throws Exception {
         CellResult cola = new CellResult(new Cell("cola", "badnets", "cf", "gba"), Map.of("model", "minilm"),
-                Map.of("acc", 0.7, "mcc", 0.25, "asrr", 0.125), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z");
+                Map.of("acc", 0.7, "mcc", 0.25, "asrr", 0.125), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
         ReportWriter.writeCsv(dir.resolve("g.csv"), "table11", List.of(cola));
         assertEquals("table11,minilm,cola,badnets,cf,gba,,,,,0.700000,,,0.125000,0.250000,,,,1.0,abc1234,2026-11-25T10:00:00Z",
                 Files.readAllLines(dir.resolve("g.csv")).get(1));
@@ -54,7 +54,7 @@ class ReportWriterTest {
     @Test
     void figuresAreWrittenAsPng() throws Exception {
         CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.01"),
-                Map.of("model", "minilm"), Map.of("asr", 0.1, "acc", 0.8), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z");
+                Map.of("model", "minilm"), Map.of("asr", 0.1, "acc", 0.8), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
         ReportWriter.write(new Fig2(), List.of(gba), List.of(PaperDataset.MR), dir, "cmd", Profile.SMOKE, 48);
         for (String png : List.of("fig2-asr.png", "fig2-acc.png")) {
             byte[] bytes = Files.readAllBytes(dir.resolve(png));

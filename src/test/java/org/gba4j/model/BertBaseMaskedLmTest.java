@@ -1,11 +1,10 @@
 package org.gba4j.model;
 
-import org.gba4j.Slow;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.Slow;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.text.Tokenizer;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
 package org.gba4j.prompt;
 
-import org.gba4j.Slow;
-
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.gba4j.Slow;
 import org.gba4j.data.LabeledText;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.io.PretrainedModel;

@@ -1,0 +1,34 @@
+package org.gba4j.experiment;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.gba4j.attack.Attacks;
+import org.gba4j.config.ConfigPairs;
+
+/**
+ * Every setting that decides a cell's numbers, one pair per hyperparameter: the profile (model,
+ * data sizes, lengths, budgets), the seed, the attack's and the defense's typed settings, and the
+ * cell's own parameters. Its fingerprint is stored with the cell, so a stored cell is reused only
+ * while every one of these is unchanged.
+ */
+final class CellConfiguration {
+
+    private CellConfiguration() {
+    }
+
+    static Map<String, String> of(Cell cell, Profile profile, long seed) {
+        PaperDataset task = PaperDataset.of(cell.dataset());
+        Map<String, String> out = new TreeMap<>(ConfigPairs.write("profile", profile));
+        out.put("seed", Long.toString(seed));
+        Attacks.of(cell.attack(), profile.attackPlan(task, Backdoors.triggers(cell.trigger()), seed)).settings()
+                .forEach((k, v) -> out.put("attack." + k, v));
+        new DefenseStage(null, profile, null, seed).defense(cell, task).settings()
+                .forEach((k, v) -> out.put("defense." + k, v));
+        cell.params().forEach((k, v) -> out.put("cell." + k, v));
+        return out;
+    }
+
+    static String fingerprint(Cell cell, Profile profile, long seed) {
+        return ConfigPairs.fingerprint(of(cell, profile, seed));
+    }
+}

@@ -1,0 +1,59 @@
+package org.gba4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CellConfigurationTest {
+    @TempDir
+    Path dir;
+
+    private static final Cell GBA = new Cell("mr", "badnets", "cf", "gba");
+
+    private static CellResult stored(Cell cell, Profile profile) {
+        Map<String, String> settings = CellConfiguration.of(cell, profile, 42);
+        return new CellResult(cell, Map.of("profile", profile.name()), Map.of("asr", 0.5, "acc", 0.8), Map.of(), 1,
+                "abc1234", "2026-11-26T05:00:00Z", settings, CellConfiguration.fingerprint(cell, profile, 42));
+    }
+
+    @Test
+    void aStoredCellIsRecomputedWhenOneHyperparameterChanges() {
+        CellStore store = new CellStore(dir);
+        store.save(stored(GBA, Profile.QUICK));
+        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK, 42)).isPresent());
+        Profile changed = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(), Profile.QUICK.testRows(),
+                Profile.QUICK.maxLengthCap(), 5e-5, Profile.QUICK.epochs(), Profile.QUICK.batchSize(),
+                Profile.QUICK.nadBeta(), Profile.QUICK.attackScale(), Profile.QUICK.neubaSteps(),
+                Profile.QUICK.attackEpochCap(), Profile.QUICK.promptFraction()); // same name, another learning rate
+        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, changed, 42)).isEmpty());
+        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK, 43)).isEmpty());
+        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK.withTestRows(1000), 42)).isEmpty());
+    }
+
+    @Test
+    void theSettingsNameTheAttackTheDefenseAndTheBroadcastForm() {
+        Map<String, String> literal = CellConfiguration.of(GBA, Profile.QUICK, 42);
+        assertEquals("coupled", literal.get("defense.config.broadcast.form"));
+        assertEquals("0.5", literal.get("defense.config.broadcast.lambda"));
+        assertEquals("cf", literal.get("attack.config.trigger"));
+        assertEquals("1.0E-4", literal.get("attack.config.learning_rate"));
+        assertEquals("quick", literal.get("profile.name"));
+        Map<String, String> decoupled = CellConfiguration.of(GBA.with("broadcast", "decoupled").with("broadcast_lr", "0.1"),
+                Profile.QUICK, 42);
+        assertEquals("decoupled", decoupled.get("defense.config.broadcast.form"));
+        assertEquals("0.1", decoupled.get("defense.config.broadcast.learning_rate"));
+        assertNotEquals(CellConfiguration.fingerprint(GBA, Profile.QUICK, 42),
+                CellConfiguration.fingerprint(GBA.with("aim", "true"), Profile.QUICK, 42));
+    }
+
+    @Test
+    void aCellStoredBeforeFingerprintsIsTakenAsStored() {
+        CellStore store = new CellStore(dir);
+        CellResult legacy = new CellResult(GBA, Map.of(), Map.of("asr", 0.5), Map.of(), 1, "abc", "t", null, null);
+        store.save(legacy);
+        assertTrue(store.find(GBA, "0123456789abcdef").isPresent());
+    }
+}
