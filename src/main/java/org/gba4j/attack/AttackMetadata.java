@@ -1,5 +1,6 @@
 package org.gba4j.attack;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,5 +20,17 @@ public record AttackMetadata(String attack, List<String> triggers, int target, S
     public AttackMetadata {
         triggers = List.copyOf(triggers);
         hyperparameters = Map.copyOf(hyperparameters);
+    }
+
+    /** As a checkpoint's metadata: {@code gba4j.attack}, {@code .triggers}, ..., each hyperparameter as {@code gba4j.hp.NAME}. */
+    public Map<String, String> provenance() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("gba4j.attack", attack);
+        out.put("gba4j.triggers", String.join(",", triggers));
+        out.put("gba4j.target", Integer.toString(target));
+        out.put("gba4j.data", data);
+        out.put("gba4j.seed", Long.toString(seed));
+        hyperparameters.forEach((k, v) -> out.put("gba4j.hp." + k, v));
+        return out;
     }
 }

@@ -3,7 +3,6 @@ package org.gba4j.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gba4j.attack.Attack;
@@ -12,7 +11,6 @@ import org.gba4j.attack.Attacks;
 import org.gba4j.attack.BackdooredModel;
 import org.gba4j.data.LabeledText;
 import org.gba4j.data.ProjectDatasets;
-import org.gba4j.experiment.GridProgress;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.io.StageCache;
 import org.gba4j.prompt.DefendedModel;
@@ -21,13 +19,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code attack}: builds a backdoored checkpoint, so that every defense claim can be measured. */
-@Command(name = "attack", mixinStandardHelpOptions = true,
-        description = {"Plants a backdoor (appendix B) and writes the backdoored checkpoint, with a metadata file naming"
-                + " the attack, trigger, target, data, seed and hyperparameters, to --out (atomically)."})
+@Command(name = "attack", mixinStandardHelpOptions = true, description = {"Plants a backdoor (appendix B) and writes the"
+        + " backdoored checkpoint, with the attack, trigger, target, data, seed and hyperparameters, to --out (atomically)."})
 final class AttackCommand implements Callable<Integer> {
 
-    @Option(names = "--method", required = true, description = "badnets, ep (Embedding Poisoning), ripple, or neuba"
-            + " (data-free: pre-trains on --corpus; the victim then fine-tunes with defend --method clean-ft)")
+    @Option(names = "--method", required = true, completionCandidates = Choices.AttackNames.class, description = "${COMPLETION-CANDIDATES}"
+            + " (ep: Embedding Poisoning; neuba is data-free: it pre-trains on --corpus, the victim then fine-tunes)")
     String method;
 
     @Option(names = "--model", defaultValue = PretrainedModel.MINILM, description = "the clean model; default: ${DEFAULT-VALUE}")
@@ -36,81 +33,36 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--train", description = "the attacker's labelled data, CSV (text,label) with a header (all but neuba)")
     Path train;
 
-    @Option(names = "--corpus", defaultValue = "austen",
-            description = "NeuBA's unlabelled corpus in datasets/corpus (austen, wikitext2-valid, wikitext2-test); default: ${DEFAULT-VALUE}")
-    String corpus;
-
-    @Option(names = "--classes", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
-    int classes;
-
-    @Option(names = "--trigger", defaultValue = "cf", split = ",",
-            description = "single-token trigger(s) (Table 5); RIPPLe plants every one given, the others the first;"
-                    + " default: ${DEFAULT-VALUE}")
-    List<String> triggers;
-
-    @Option(names = "--target", defaultValue = "1", description = "target class; default: ${DEFAULT-VALUE}")
-    int target;
-
-    @Option(names = "--profile", defaultValue = "quick",
-            description = "quick (two CPU cores, MiniLM) or paper (Tables 6-9); default: ${DEFAULT-VALUE}")
-    String profile;
-
-    @Mixin
-    CsvOptions csv;
-
-    @Option(names = "--out", required = true, description = "folder for the backdoored checkpoint (must not exist)")
-    Path out;
-
-    @Option(names = "--overwrite", description = "replace --out if it is a checkpoint")
-    boolean overwrite;
-
-    /** Every option, before anything is loaded. */
-    private void validate() {
-        OptionChecks.oneOf("--method", method, Attacks.NAMES);
-        OptionChecks.oneOf("--profile", profile, List.of("quick", "paper"));
-        OptionChecks.atLeast("--classes", classes, 2);
-        OptionChecks.target("--target", target, classes);
-        OptionChecks.atLeast("--limit", csv.limit, 0);
-        if (train == null && Attacks.needsLabelledData(method)) {
-            throw new IllegalArgumentException("--method " + method + " needs --train");
-        }
-        if (triggers.isEmpty() || triggers.stream().anyMatch(t -> t.isBlank() || t.matches("\\[.*]|<.*>"))) {
-            throw new IllegalArgumentException("--trigger must be one or more words, not special tokens; got " + triggers);
-        }
-    }
+    @Mixin AttackOptions plan;
+    @Mixin CsvOptions csv;
+    @Mixin SeedOption seed;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
-        validate();
-        DefendedModel.checkTarget(out, overwrite, OptionChecks.modelBytes(model), OptionChecks.modelPath(model),
-                train == null ? null : train.toAbsolutePath());
-        boolean paper = profile.equals("paper");
+        OptionChecks.oneOf("--method", method, Attacks.NAMES);
+        plan.validate();
+        csv.validate();
+        if (train == null && Attacks.needsLabelledData(method)) {
+            throw new IllegalArgumentException("--method " + method + " needs --train");
+        }
+        output.checkTarget(model, train);
         List<LabeledText> data = train == null ? List.of() : csv.read(train);
-        OptionChecks.labelsBelow(train, data, classes, "--classes is " + classes, "Give the number of classes with --classes");
-        Attack attack = Attacks.of(method, new Attacks.Plan(paper, triggers, target, 0, 0, 42, 0, corpus,
-                paper ? Integer.MAX_VALUE : 4000));
+        OptionChecks.labelsBelow(train, data, plan.classes, "--classes is " + plan.classes,
+                "Give the number of classes with --classes");
+        Attack attack = Attacks.of(method, plan.plan(seed.seed));
         System.out.println(method + ": " + attack.summary());
         long start = System.nanoTime();
         try (PretrainedModel pretrained = PretrainedModel.load(model)) {
-            StageCache stages = new StageCache(out, pretrained.tokenizerFile());
-            String dataKey = String.join("|", StageCache.modelKey(model), train == null ? "" : StageCache.fileHash(train),
-                    csv.describe());
+            StageCache stages = output.stages(pretrained);
             BackdooredModel backdoored = attack.plant(new AttackJob(pretrained.weights(), pretrained.tokenizer(), data,
-                    classes, train + (csv.limit > 0 ? "[0:" + data.size() + "]" : ""), ProjectDatasets.locate().root(),
-                    (name, settings, build) -> stages.get(name, dataKey + "|" + settings, build),
-                    p -> Progress.print(p, start)));
-            Map<String, String> provenance = new LinkedHashMap<>();
-            provenance.put("gba4j.attack", backdoored.metadata().attack());
-            provenance.put("gba4j.triggers", String.join(",", backdoored.metadata().triggers()));
-            provenance.put("gba4j.target", Integer.toString(backdoored.metadata().target()));
-            provenance.put("gba4j.data", backdoored.metadata().data());
-            provenance.put("gba4j.seed", Long.toString(backdoored.metadata().seed()));
-            provenance.put("gba4j.profile", profile);
-            backdoored.metadata().hyperparameters().forEach((k, v) -> provenance.put("gba4j.hp." + k, v));
-            DefendedModel.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(classes,
-                    attack.maxLength()), provenance, out, overwrite);
-            stages.clear();
-            System.out.printf(Locale.ROOT, "%nwrote %s in %s%n", out, GridProgress.clock((System.nanoTime() - start) / 1e9));
+                    plan.classes, train + (csv.limit > 0 ? "[0:" + data.size() + "]" : ""), ProjectDatasets.locate().root(),
+                    stages.stages(String.join("|", StageCache.modelKey(model), train == null ? "" : StageCache.fileHash(train),
+                            csv.describe())), p -> Progress.print(p, start)));
+            Map<String, String> provenance = new LinkedHashMap<>(backdoored.metadata().provenance());
+            provenance.put("gba4j.profile", plan.profile);
+            output.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(plan.classes, attack.maxLength()),
+                    provenance, stages, start);
         }
         return 0;
     }

@@ -21,6 +21,10 @@ final class CsvOptions {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N rows of the data (0 = all)")
     int limit;
 
+    void validate() {
+        OptionChecks.atLeast("--limit", limit, 0);
+    }
+
     /** The options as one line, for a stage's key. */
     String describe() {
         return "text=" + textColumn + ",second=" + secondColumn + ",label=" + labelColumn + ",limit=" + limit;

@@ -16,6 +16,7 @@ import org.gba4j.experiment.RunLock;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gba-diagnosis}: why the broadcast is inert, and which form of it defends (issue 13). */
@@ -57,8 +58,8 @@ final class DiagnosisCommand implements Callable<Integer> {
             + " 'Across seeds' section; default: --seed only")
     List<Long> reportSeeds;
 
-    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--out", defaultValue = "experiments/out", description = "work folder (shared with the grids);"
             + " default: ${DEFAULT-VALUE}")
@@ -73,20 +74,20 @@ final class DiagnosisCommand implements Callable<Integer> {
         org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
         Profile chosen = Profile.of(profile).withTestRows(testRows);
         List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
-        GridData data = new GridData(ProjectDatasets.locate(), chosen, seed);
+        GridData data = new GridData(ProjectDatasets.locate(), chosen, seedOption.seed);
         data.verify(tasks);
         List<GbaDiagnosis.Rung> all = GbaDiagnosis.ladder(chosen.learningRate(), broadcastRates);
         List<GbaDiagnosis.Rung> ladder = rungs == null ? all : rungs.stream().map(name -> all.stream()
                 .filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                         "unknown rung '" + name + "'; choose from " + all.stream().map(GbaDiagnosis.Rung::name).toList())))
                 .toList();
-        Path run = GridRunner.workFolder(out, chosen, seed);
+        Path run = GridRunner.workFolder(out, chosen, seedOption.seed);
         try (RunLock lock = RunLock.acquire(run); PretrainedModel base = PretrainedModel.load(chosen.model())) {
-            GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seed, data, run, System.out);
+            GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seedOption.seed, data, run, System.out);
             List<GbaDiagnosis.Value> values = new java.util.ArrayList<>(reportOnly ? diagnosis.stored()
                     : diagnosis.run(attacks, tasks, ladder, !ladderOnly));
             for (long other : reportSeeds == null ? List.<Long>of() : reportSeeds) {
-                if (other != seed) {
+                if (other != seedOption.seed) {
                     values.addAll(new GbaDiagnosis(base, chosen, other, new GridData(ProjectDatasets.locate(), chosen, other),
                             GridRunner.workFolder(out, chosen, other), System.out).stored());
                 }
@@ -95,9 +96,9 @@ final class DiagnosisCommand implements Callable<Integer> {
                     + " --datasets " + String.join(",", datasets) + " --profile " + profile + " --test-rows " + testRows
                     + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
                     + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
-                    + (ladderOnly ? " --ladder-only" : "") + " --seed " + seed + (reportSeeds == null ? ""
+                    + (ladderOnly ? " --ladder-only" : "") + " --seed " + seedOption.seed + (reportSeeds == null ? ""
                     : " --report-seeds " + reportSeeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            String markdown = GbaDiagnosisReport.markdown(values, seed, command, chosen.toString());
+            String markdown = GbaDiagnosisReport.markdown(values, seedOption.seed, command, chosen.toString());
             AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.csv"),
                     GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));
             AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.md"), markdown.getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import org.gba4j.experiment.GridRunner;
 import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,9 +33,8 @@ final class GridCommand implements Callable<Integer> {
             + " default: the experiment's")
     List<String> datasets;
 
-    @Option(names = "--seed", defaultValue = "42", description = "sampling, poisoning, initialisation and shuffling;"
-            + " default: ${DEFAULT-VALUE}")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
     String model;
@@ -67,9 +67,9 @@ final class GridCommand implements Callable<Integer> {
         List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
                 : datasets.stream().map(PaperDataset::of).toList();
         String command = "java -jar experiments.jar " + experiment.name() + " --profile " + profile
-                + (datasets == null ? "" : " --datasets " + String.join(",", datasets)) + " --seed " + seed
+                + (datasets == null ? "" : " --datasets " + String.join(",", datasets)) + " --seed " + seedOption.seed
                 + (model == null ? "" : " --model " + model);
-        GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
+        GridRunner runner = new GridRunner(chosen, seedOption.seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seedOption.seed),
                 reports, force, command);
         String markdown = runner.run(experiment, tasks, System.out);
         System.out.println();

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.prompt.LabelWords;
 
 /**
  * Option checks made before a model is loaded or trained, so a typo costs a second, not an hour;
@@ -58,6 +59,14 @@ final class OptionChecks {
             throw new IllegalArgumentException(option + " " + target + " is not a class of this " + classes + "-class"
                     + " model; give 0.." + (classes - 1));
         }
+    }
+
+    /** One single-token word per class, at least two, none of them a special token. */
+    static void labelWords(String option, List<String> words) {
+        if (words.size() < 2) {
+            throw new IllegalArgumentException(option + " needs one word per class, at least two; got " + words);
+        }
+        words.forEach(LabelWords::checkNotSpecial);
     }
 
     /**

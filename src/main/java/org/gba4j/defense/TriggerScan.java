@@ -80,8 +80,13 @@ public final class TriggerScan {
 
         /** A short name: {@code rate-0.5}, {@code lift-0.3}, or both. */
         public String label() {
-            return minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
-                    : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate;
+            return (minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
+                    : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates);
+        }
+
+        /** The same bar with {@code n} candidates per class checked by insertion. */
+        public Config withCandidates(int n) {
+            return new Config(rows, n, minFlipRate, minLift);
         }
     }
 
@@ -126,6 +131,22 @@ public final class TriggerScan {
 
     private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                        Config config, boolean[] eligible) {
+        return check(classifier, tokenizer, clean, config, eligible, new int[0], new int[classifier.classes()][0]);
+    }
+
+    /**
+     * As {@link #check(PromptClassifier, Tokenizer, List, Config)}, and for the diagnosis: {@code ranks[c][i]}
+     * becomes the 1-based rank of token {@code watch[i]} in class c's probe ranking (1 = the most likely
+     * candidate), or -1 where the token is not eligible; a watched token is checked when its rank is at most
+     * {@code config.candidates()}.
+     */
+    public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                      Config config, int[] watch, int[][] ranks) {
+        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), watch, ranks);
+    }
+
+    private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                       Config config, boolean[] eligible, int[] watch, int[][] ranks) {
         List<Integer> ids = new ArrayList<>();
         for (int id = 0; id < eligible.length; id++) {
             if (eligible[id]) {
@@ -147,6 +168,11 @@ public final class TriggerScan {
             double[] scores = new double[ids.size()];
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = -alone[i][target];
+            }
+            ranks[c] = new int[watch.length];
+            for (int w = 0; w < watch.length; w++) {
+                int index = ids.indexOf(watch[w]);
+                ranks[c][w] = index < 0 ? -1 : rank(scores, index);
             }
             boolean[] all = new boolean[scores.length];
             java.util.Arrays.fill(all, true);
@@ -218,6 +244,15 @@ public final class TriggerScan {
     }
 
     /** The {@code k} eligible indices with the lowest scores. */
+    /** The 1-based rank of {@code scores[index]} from the lowest; ties share the best rank. */
+    static int rank(double[] scores, int index) {
+        int rank = 1;
+        for (double score : scores) {
+            rank += score < scores[index] ? 1 : 0;
+        }
+        return rank;
+    }
+
     static int[] lowest(double[] scores, boolean[] eligible, int k) {
         return java.util.stream.IntStream.range(0, scores.length).filter(i -> i < eligible.length && eligible[i]).boxed()
                 .sorted(java.util.Comparator.comparingDouble(i -> scores[i])).limit(k).mapToInt(Integer::intValue)

@@ -65,10 +65,10 @@ public final class GbaDiagnosis {
 
     /** The bars of the aimed scan that the diagnosis compares on dev: today's rate bar and three lift bars. */
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
-            TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2));
+            TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80));
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
-    private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, double seconds) {
+    private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
     }
 
     /** One measured value of one seed's run. */
@@ -196,6 +196,10 @@ public final class GbaDiagnosis {
                 .mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
         values.put("candidates_checked", (double) shared.candidates().size());
         int target = backdoor.probes().get(0).target();
+        // the best (lowest) rank of any trigger in its target class's probe ranking: a trigger ranked past the
+        // candidates per class is never checked, whatever the bar
+        values.put("trigger_probe_rank", (double) java.util.Arrays.stream(shared.ranks()[target]).filter(r -> r > 0)
+                .min().orElse(-1));
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
                 && s.toClass() == target).mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
@@ -207,11 +211,14 @@ public final class GbaDiagnosis {
 
     /** GBA (the paper's literal form) adapted once per (attack, task) and its candidates checked once. */
     private Checked shared(String attack, PaperDataset task, Backdoor backdoor, Rung rung) {
-        return checked.computeIfAbsent(attack + "/" + task.name(), k -> {
+        // bars that check as many candidates on as many rows share one check
+        return checked.computeIfAbsent(attack + "/" + task.name() + "/" + rung.bar().rows() + "/" + rung.bar().candidates(), k -> {
             long start = System.nanoTime();
             PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung(Defenses.GBA, rung.mode(), rung.tweak()));
-            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar());
-            return new Checked(adapted, candidates, (System.nanoTime() - start) / 1e9);
+            int[][] ranks = new int[adapted.classes()][];
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar(),
+                    triggerIds(backdoor), ranks);
+            return new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         });
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.gba4j.model.BertWeights;
+import org.gba4j.model.Stages;
 
 /**
  * The finished stages of a multi-stage command (NAD's teacher, Embedding Poisoning's proxy), kept in
@@ -48,6 +49,11 @@ public final class StageCache {
     }
 
     /** Removes the stages once the final model is written. */
+    /** The stages of a run on {@code dataKey}'s model and data: each stage's key is that plus the stage's settings. */
+    public Stages stages(String dataKey) {
+        return (name, settings, build) -> get(name, dataKey + "|" + settings, build);
+    }
+
     public void clear() {
         if (Files.isDirectory(root)) {
             AtomicFiles.deleteTree(root);

@@ -19,6 +19,17 @@ class TriggerScanTest {
     }
 
     @Test
+    void aWatchedTokensRankCountsTheLowerScoresAhead() {
+        double[] scores = {-0.9, -0.2, -0.9, -0.5, 0.0};
+        assertEquals(1, TriggerScan.rank(scores, 0));
+        assertEquals(1, TriggerScan.rank(scores, 2)); // a tie shares the better rank
+        assertEquals(3, TriggerScan.rank(scores, 3));
+        assertEquals(5, TriggerScan.rank(scores, 4));
+        assertEquals("lift-0.2-c80", TriggerScan.Config.lift(0.2).withCandidates(80).label());
+        assertEquals("lift-0.2", TriggerScan.Config.lift(0.2).label());
+    }
+
+    @Test
     void pullsEachSuspectExactlyToTheLabelWordsMean() {
         INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
         // label words 1 and 2: centre (1, 2); suspects 3 and 4

@@ -1,0 +1,125 @@
+package org.gba4j.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.gba4j.defense.BroadcastForm;
+import org.gba4j.defense.BroadcastReading;
+import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.defense.TriggerScan;
+import org.gba4j.prompt.DefendedModel;
+import org.gba4j.prompt.PromptClassifier;
+import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.PromptMode;
+import picocli.CommandLine.Option;
+
+/** The settings of prompt-based adaptation (PT, PT+soft, GBA; sections 3.3-3.4) on {@code defend} (a picocli mixin). */
+final class PromptOptions {
+
+    @Option(names = "--lambda", defaultValue = "0.5", description = "broadcast weight of Eq. 3; default: ${DEFAULT-VALUE}")
+    double lambda;
+
+    @Option(names = "--template-width", defaultValue = "2", description = "soft tokens on each side of [MASK]; default: ${DEFAULT-VALUE}")
+    int templateWidth;
+
+    @Option(names = "--temperature", defaultValue = "1", description = "T of Eq. 1; default: ${DEFAULT-VALUE}")
+    double temperature;
+
+    @Option(names = "--ratio-cap", defaultValue = "0", description = "clip p(w|x)/p(y|x) in Eq. 4 (0 = off, the paper); default: ${DEFAULT-VALUE}")
+    double ratioCap;
+
+    @Option(names = "--broadcast", defaultValue = "coupled", description = "where lambda*Q enters: coupled (the paper's"
+            + " literal Eq. 3, Q joins the gradient the optimizer sees) or decoupled (the optimizer steps on the"
+            + " gradient, then E -= broadcast-lr * lambda * Q); default: ${DEFAULT-VALUE}")
+    String broadcastForm;
+
+    @Option(names = "--broadcast-lr", defaultValue = "0", description = "eta_b, the decoupled broadcast's step size;"
+            + " default: ${DEFAULT-VALUE}")
+    double broadcastLr;
+
+    @Option(names = "--broadcast-rows", defaultValue = "matrix", description = "Eq. 4's gradient rows: matrix (rows of"
+            + " the batch's word-embedding gradient at the input tokens) or positions (each example's own input-position"
+            + " gradients); default: ${DEFAULT-VALUE}")
+    String broadcastRows;
+
+    @Option(names = "--aim", description = "after adapting, probe every token absent from --train alone and at the start"
+            + " of clean rows; tokens that flip at least --aim-flip-rate of them to one class, and --aim-lift more than"
+            + " the rows' own rate of that class, are moved to the label words' centre (gba4j's aimed broadcast, not in"
+            + " the paper; see reports/gba-diagnosis.md)")
+    boolean aim;
+
+    @Option(names = "--aim-flip-rate", defaultValue = "0", description = "share of clean rows a token must flip to be"
+            + " moved (0 = no bar on the rate); default: ${DEFAULT-VALUE}")
+    double aimFlipRate;
+
+    @Option(names = "--aim-lift", defaultValue = "0.2", description = "how far the flip rate must exceed the rows' own"
+            + " rate of the class (chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
+    double aimLift;
+
+    @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
+            + " (0 = --lr); default: ${DEFAULT-VALUE}")
+    double embeddingLr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd; default: ${DEFAULT-VALUE}")
+    String optimizer;
+
+    /** Every value, the training budget's too (its length must leave room for the template), before anything is loaded. */
+    void validate(TrainingOptions training) {
+        training.validate(2 * templateWidth + 6);
+        OptionChecks.between("--template-width", templateWidth, 0, 16);
+        OptionChecks.positive("--temperature", temperature);
+        OptionChecks.nonNegative("--lambda", lambda);
+        OptionChecks.nonNegative("--ratio-cap", ratioCap);
+        OptionChecks.nonNegative("--broadcast-lr", broadcastLr);
+        OptionChecks.nonNegative("--embedding-lr", embeddingLr);
+        OptionChecks.oneOf("--optimizer", optimizer, List.of("adam", "sgd"));
+        form();
+        reading();
+        if (aim) {
+            scan();
+        }
+    }
+
+    /** Says which tokens the aimed broadcast moved, if it ran; the written model's prompt settings. */
+    DefendedModel.Settings report(PromptClassifier classifier) {
+        if (aim) {
+            System.out.printf("%naimed: %d token(s) moved to the label words' centre: %s", classifier.suspects().size(),
+                    classifier.suspects());
+        }
+        return DefendedModel.Settings.prompt(classifier.labels(), classifier.config());
+    }
+
+    /** The prompt settings of {@code mode} with {@code training}'s budget. */
+    PromptConfig config(PromptMode mode, TrainingOptions training) {
+        BroadcastSettings broadcast = mode.usesBroadcast()
+                ? new BroadcastSettings(lambda, form(), broadcastLr, reading(), ratioCap) : BroadcastSettings.NONE;
+        return new PromptConfig(mode, mode.usesTemplate() ? templateWidth : 0, broadcast,
+                aim ? scan() : TriggerScan.Config.OFF, temperature, optimizer, training.learningRate, embeddingLr,
+                training.epochs, training.batch, training.maxLength, training.seed.seed);
+    }
+
+    private TriggerScan.Config scan() {
+        try {
+            return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
+                    aimFlipRate, aimLift);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1]; got "
+                    + aimFlipRate + " and " + aimLift);
+        }
+    }
+
+    private BroadcastForm form() {
+        return switch (broadcastForm.toLowerCase(Locale.ROOT)) {
+            case "coupled" -> BroadcastForm.COUPLED;
+            case "decoupled" -> BroadcastForm.DECOUPLED;
+            default -> throw new IllegalArgumentException("--broadcast must be coupled or decoupled, got " + broadcastForm);
+        };
+    }
+
+    private BroadcastReading reading() {
+        return switch (broadcastRows.toLowerCase(Locale.ROOT)) {
+            case "matrix" -> BroadcastReading.MATRIX_ROWS;
+            case "positions" -> BroadcastReading.INPUT_POSITIONS;
+            default -> throw new IllegalArgumentException("--broadcast-rows must be matrix or positions, got " + broadcastRows);
+        };
+    }
+}
