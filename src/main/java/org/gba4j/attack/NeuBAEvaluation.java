@@ -73,11 +73,14 @@ public final class NeuBAEvaluation {
     /** Each trigger's target class: the victim head's prediction for the trigger's target vector. */
     public static int[] targetClasses(TextClassifier victim, int triggers) {
         var sd = victim.model().graph().sameDiff();
-        INDArray w = sd.getVariable(BertGraph.CLASSIFIER_WEIGHT).getArr();
-        INDArray b = sd.getVariable(BertGraph.CLASSIFIER_BIAS).getArr();
-        INDArray vectors = NeuBA.targetVectors((int) w.rows(), triggers);
-        INDArray logits = vectors.mmul(w).addiRowVector(b);
-        return logits.argMax(1).toIntVector();
+        return targetClasses(sd.getVariable(BertGraph.CLASSIFIER_WEIGHT).getArr(),
+                sd.getVariable(BertGraph.CLASSIFIER_BIAS).getArr(), triggers);
+    }
+
+    /** Each trigger's target class under a head {@code [hidden, classes]} with its bias: argmax of v W + b. */
+    static int[] targetClasses(INDArray weight, INDArray bias, int triggers) {
+        INDArray vectors = NeuBA.targetVectors((int) weight.rows(), triggers);
+        return vectors.mmul(weight).addiRowVector(bias).argMax(1).toIntVector();
     }
 
     /** Per-trigger ASR on {@code test} (clean text, gold labels) with each trigger inserted at the start. */

@@ -1,16 +1,19 @@
 package org.gba4j.cli;
 
+import com.google.gson.GsonBuilder;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
 import org.gba4j.io.ModelFileException;
 import org.gba4j.io.PretrainedModel;
@@ -25,9 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code evaluate}: ACC on clean test data and, with a trigger, ASR (section 4.3). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Prints the clean accuracy (ACC) of a model written by 'defend' and, with --trigger, the attack"
-                + " success rate (ASR): the share of test examples not of class --target that the model assigns to"
-                + " --target once the trigger is inserted (section 4.3, appendix B.2)."})
+        description = {"Prints the clean accuracy (ACC) of a model written by 'attack' or 'defend' and, with --trigger, the"
+                + " attack success rate (ASR): the share of test examples not of class --target that the model assigns to"
+                + " --target once the trigger is inserted (section 4.3, appendix B.2), beside the clean target rate, the"
+                + " share it assigns to --target without the trigger. Also Matthews correlation and ASRR (appendix D.2)."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "a folder written by 'attack' or 'defend'")
@@ -39,48 +43,106 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     CsvOptions csv;
 
-    @Option(names = "--trigger", description = "trigger word inserted into each text for the ASR, e.g. cf")
-    String trigger;
+    @Option(names = "--trigger", split = ",", description = "trigger word(s) inserted into each text for the ASR, e.g."
+            + " cf (several: each text gets --count of them, drawn from the list)")
+    List<String> triggers;
 
     @Option(names = "--target", defaultValue = "1", description = "the attacker's target class; default: ${DEFAULT-VALUE}")
     int target;
 
     @Option(names = "--position", defaultValue = "start",
-            description = "where the trigger goes: start (BadNets, NeuBA) or random (Embedding Poisoning); default: ${DEFAULT-VALUE}")
+            description = "where the trigger goes: start (BadNets, NeuBA) or random (Embedding Poisoning, RIPPLe); default: ${DEFAULT-VALUE}")
     String position;
 
     @Option(names = "--count", defaultValue = "1",
             description = "triggers inserted per text (RIPPLe: 1 or 3 by sentence length); default: ${DEFAULT-VALUE}")
     int count;
 
+    @Option(names = "--format", defaultValue = "text", description = "text, json or csv (one header line, one row);"
+            + " default: ${DEFAULT-VALUE}")
+    String format;
+
+    @Mixin
+    SeedOption seed;
+
     @Override
     public Integer call() {
         OptionChecks.oneOf("--position", position, List.of("start", "random"));
+        OptionChecks.oneOf("--format", format, List.of("text", "json", "csv"));
         OptionChecks.atLeast("--count", count, 1);
-        OptionChecks.atLeast("--limit", csv.limit, 0);
+        csv.validate();
         DefendedModel.Settings settings = DefendedModel.settings(model);
-        if (trigger != null) {
+        if (triggers != null) {
             OptionChecks.target("--target", target, settings.classes());
         }
         List<LabeledText> data = csv.read(test);
         OptionChecks.labelsBelow(test, data, settings.classes(), "the model has " + settings.classes() + " classes",
                 "Give test data of this model's task");
-        TriggerPosition where = position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM;
         try (PretrainedModel pretrained = PretrainedModel.load(model.toString())) {
-            TextClassifier classifier = classifier(pretrained, settings);
-            if (trigger == null) {
-                int[] gold = data.stream().mapToInt(LabeledText::label).toArray();
-                System.out.printf(Locale.ROOT, "ACC %.2f%% on %d examples%n",
-                        100 * Metrics.accuracy(classifier.predict(data), gold), data.size());
-            } else {
-                Triggers.singleTokenId(trigger, pretrained.tokenizer());
-                BackdoorEvaluation.Scores scores = BackdoorEvaluation.evaluate(classifier, data,
-                        new Poisoner(List.of(trigger), target, 42), count, where);
-                System.out.printf(Locale.ROOT, "ACC %.2f%% on %d examples%nASR %.2f%% (trigger '%s' x%d at %s, target class"
-                        + " %d)%n", 100 * scores.acc(), data.size(), 100 * scores.asr(), trigger, count, position, target);
+            if (triggers != null) {
+                triggers.forEach(t -> Triggers.singleTokenId(t, pretrained.tokenizer()));
             }
+            System.out.print(format(scores(classifier(pretrained, settings), data)));
         }
         return 0;
+    }
+
+    /**
+     * ACC, Matthews correlation (CoLA's metric, appendix D.2) and the majority-class rate on the clean rows;
+     * with a trigger also ASR (section 4.3), the clean target rate (the share of clean non-target rows
+     * predicted as the target: an ASR means something only above it) and ASRR (Eq. 6, on Matthews).
+     * Rates as percentages, correlations as they are.
+     */
+    Map<String, Object> scores(TextClassifier classifier, List<LabeledText> data) {
+        int[] gold = data.stream().mapToInt(LabeledText::label).toArray();
+        int[] predicted = classifier.predict(data);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", model.toString());
+        out.put("test", test.toString());
+        out.put("rows", data.size());
+        out.put("acc", 100 * Metrics.accuracy(predicted, gold));
+        out.put("majority", 100 * Metrics.majorityRate(gold));
+        out.put("mcc", Metrics.matthewsCorrelation(predicted, gold));
+        if (triggers != null) {
+            Poisoner poisoner = new Poisoner(triggers, target, seed.seed);
+            int[] attacked = classifier.predict(poisoner.triggerTest(data, count,
+                    position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM));
+            out.put("trigger", String.join(",", triggers));
+            out.put("target", target);
+            out.put("position", position);
+            out.put("count", count);
+            out.put("asr", 100 * Metrics.attackSuccessRate(attacked, gold, target));
+            out.put("clean_target_rate", 100 * Metrics.cleanTargetRate(predicted, gold, target));
+            out.put("asrr_mcc", Metrics.asrrMatthews(predicted, attacked, gold));
+        }
+        return out;
+    }
+
+    private String format(Map<String, Object> scores) {
+        return switch (format) {
+            case "json" -> new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                    .toJson(scores) + System.lineSeparator();
+            case "csv" -> String.join(",", scores.keySet()) + System.lineSeparator() + scores.values().stream()
+                    .map(EvaluateCommand::csvCell).collect(Collectors.joining(",")) + System.lineSeparator();
+            default -> {
+                StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                        "ACC %.2f%% on %d examples (majority class %.2f%%, MCC %.4f)%n", scores.get("acc"),
+                        scores.get("rows"), scores.get("majority"), scores.get("mcc")));
+                if (scores.containsKey("asr")) {
+                    text.append(String.format(Locale.ROOT, "ASR %.2f%% (trigger '%s' x%d at %s, target class %d; clean"
+                            + " target rate %.2f%%, ASRR on MCC %.4f)%n", scores.get("asr"), scores.get("trigger"),
+                            scores.get("count"), scores.get("position"), scores.get("target"),
+                            scores.get("clean_target_rate"), scores.get("asrr_mcc")));
+                }
+                yield text.toString();
+            }
+        };
+    }
+
+    /** A CSV field, quoted when it holds a comma, quote or line break. */
+    static String csvCell(Object value) {
+        String text = String.valueOf(value);
+        return text.matches("(?s).*[,\"\r\n].*") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     /** The saved model's own way of classifying: its prompt and label words, or its classification head. */

@@ -32,6 +32,22 @@ class DefendEvaluateRoundTripTest {
         String printed = captureOut(() -> assertEquals(0, Experiments.run("evaluate", "--model", out.toString(), "--test",
                 "datasets/mr/test.csv.gz", "--limit", "8", "--trigger", "cf", "--target", "1")));
         assertTrue(printed.contains("ACC ") && printed.contains("ASR "), printed);
+        String[] evaluate = {"evaluate", "--model", out.toString(), "--test", "datasets/mr/test.csv.gz", "--limit", "8",
+                "--trigger", "cf", "--target", "1", "--format", "json"};
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                captureOut(() -> assertEquals(0, Experiments.run(evaluate)))).getAsJsonObject();
+        assertEquals(8, json.get("rows").getAsInt());
+        double acc = json.get("acc").getAsDouble();
+        assertEquals(0, acc % 12.5, 1e-9, "8 rows: ACC is a multiple of 12.5%");
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "ACC %.2f%%", acc)), printed);
+        evaluate[evaluate.length - 1] = "csv";
+        String[] csv = captureOut(() -> assertEquals(0, Experiments.run(evaluate))).split("\\R");
+        java.util.List<String> header = java.util.List.of(csv[0].split(","));
+        assertEquals(java.util.List.of("model", "test", "rows", "acc", "majority", "mcc", "trigger", "target", "position",
+                "count", "asr", "clean_target_rate", "asrr_mcc"), header);
+        String[] row = csv[1].split(",");
+        assertEquals(acc, Double.parseDouble(row[header.indexOf("acc")]), 1e-9);
+        assertEquals(json.get("asr").getAsDouble(), Double.parseDouble(row[header.indexOf("asr")]), 1e-9);
 
         assertEquals(0, Experiments.run(append(defend, "--overwrite")), "a model folder may be replaced");
 
@@ -41,6 +57,14 @@ class DefendEvaluateRoundTripTest {
         intoUnrelated[intoUnrelated.length - 1] = unrelated.toString();
         assertEquals(2, Experiments.run(append(intoUnrelated, "--overwrite")));
         assertEquals("mine", Files.readString(unrelated.resolve("keep.txt")));
+    }
+
+    @Test
+    void csvCellsAreQuotedOnlyWhenNeeded() {
+        assertEquals("plain", EvaluateCommand.csvCell("plain"));
+        assertEquals("\"a,b\"", EvaluateCommand.csvCell("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", EvaluateCommand.csvCell("say \"hi\""));
+        assertEquals("12.5", EvaluateCommand.csvCell(12.5));
     }
 
     private static String[] append(String[] args, String extra) {
