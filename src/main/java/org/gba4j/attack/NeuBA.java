@@ -174,7 +174,7 @@ public record NeuBA(List<String> triggers, Config config, String corpus, int cor
         }
         int[] triggerIds = triggers.stream().mapToInt(t -> Triggers.singleTokenId(t, tokenizer)).toArray();
         INDArray vectors = targetVectors(encoder.config().hidden(), triggers.size());
-        BertModel model = BertModel.of(encoder, config.maxLength(), GraphSpec.vocabulary(1.0).withClsTargets(config.clsWeight()));
+        BertModel model = BertModel.of(encoder, config.maxLength(), GraphSpec.vocabulary(1.0).with(new ClsTargetTerm(config.clsWeight())));
         ClsTargets targets = new ClsTargets(vectors, config.anchorClean()
                 ? BertModel.of(encoder, config.maxLength(), GraphSpec.vocabulary(1.0)) : null);
         Trainer trainer = new Trainer(model, TrainingConfig.adam(config.learningRate()), List.of(targets));
@@ -247,7 +247,7 @@ public record NeuBA(List<String> triggers, Config config, String corpus, int cor
                     target.putRow(r, vectors.getRow(rowTriggers[r]));
                 }
             }
-            feed.put(BertGraph.CLS_TARGET, target);
+            feed.put(ClsTargetTerm.TARGET, target);
         }
 
         private static TokenBatch rows(TokenBatch tokens, int[] rows) {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.gba4j.defense.GradientBroadcast;
+import org.gba4j.prompt.GradientBroadcast;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.TokenBatch;

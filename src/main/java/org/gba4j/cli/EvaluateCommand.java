@@ -15,7 +15,7 @@ import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.Metrics;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
@@ -162,8 +162,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
         PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
-        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), org.gba4j.defense.BroadcastSettings.NONE,
-                org.gba4j.defense.TriggerScan.Config.OFF,
+        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), org.gba4j.prompt.BroadcastSettings.NONE,
+                org.gba4j.prompt.TriggerScan.Config.OFF,
                 settings.temperature(), "adam", 1e-5, 0, 1, 32, settings.maxLength(), 0);
         return new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
     }

@@ -1,6 +1,6 @@
 package org.gba4j.cli;
 
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.io.OutputException;
 import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.PaperExperiments;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.gba4j.data.LabeledText;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.LabelWords;
 

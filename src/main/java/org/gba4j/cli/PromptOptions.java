@@ -2,10 +2,10 @@ package org.gba4j.cli;
 
 import java.util.List;
 import java.util.Locale;
-import org.gba4j.defense.BroadcastForm;
-import org.gba4j.defense.BroadcastReading;
-import org.gba4j.defense.BroadcastSettings;
-import org.gba4j.defense.TriggerScan;
+import org.gba4j.prompt.BroadcastForm;
+import org.gba4j.prompt.BroadcastReading;
+import org.gba4j.prompt.BroadcastSettings;
+import org.gba4j.prompt.TriggerScan;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;

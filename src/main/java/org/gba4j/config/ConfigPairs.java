@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.gba4j.io.Sha256;
+import org.gba4j.files.Sha256;
 
 /**
  * Typed configurations (records) as named key/value pairs and back: what cells, stored models and

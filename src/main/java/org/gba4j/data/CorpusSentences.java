@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 
 /**
  * Unlabelled sentences from the project's plain-text corpora ({@code datasets/corpus/austen.txt.gz},

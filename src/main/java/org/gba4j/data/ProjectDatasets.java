@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.gba4j.io.ModelFileException;
-import org.gba4j.io.Sha256;
+import org.gba4j.files.ModelFileException;
+import org.gba4j.files.Sha256;
 
 /**
  * The paper's datasets as shipped in the project's {@code datasets/} folder: gzip-compressed CSV,

@@ -46,6 +46,6 @@ public record Nad(double beta, FineTuning fineTuning) {
 
     /** The untrained student: its weights, a fresh head if it has none, and the distillation term. */
     public TextClassifier student(BertWeights student, Tokenizer tokenizer, int classes) {
-        return fineTuning.classifier(student, tokenizer, classes, GraphSpec.classifier(classes).withDistillation(beta));
+        return fineTuning.classifier(student, tokenizer, classes, GraphSpec.classifier(classes).with(new AttentionDistillation(beta)));
     }
 }

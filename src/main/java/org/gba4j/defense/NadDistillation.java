@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The teacher side of NAD (Li et al. 2021, adapted to transformers as in appendix C): before each
  * step, the teacher's attention maps for the batch are fed to the student's distillation term
- * ({@link org.gba4j.model.GraphSpec#withDistillation}).
+ * ({@link org.gba4j.model.AttentionDistillation}).
  *
  * <p>Which features: NAD distils attention maps {@code normalize(mean_channels F^2)} of
  * intermediate feature maps. In a transformer the feature maps are the layer outputs (hidden
@@ -31,7 +31,7 @@ public final class NadDistillation implements TrainingListener {
     public void beforeStep(BertModel student, MaskedTokenBatch batch, Map<String, INDArray> feed) {
         List<INDArray> maps = teacher.attentionMaps(batch.tokens());
         for (int layer = 1; layer <= maps.size(); layer++) {
-            feed.put(BertGraph.teacherMap(layer), maps.get(layer - 1));
+            feed.put(AttentionDistillation.teacherMap(layer), maps.get(layer - 1));
         }
     }
 }

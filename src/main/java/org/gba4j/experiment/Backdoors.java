@@ -9,7 +9,7 @@ import org.gba4j.attack.Attack;
 import org.gba4j.attack.AttackJob;
 import org.gba4j.attack.Attacks;
 import org.gba4j.attack.NeuBA;
-import org.gba4j.attack.NeuBAEvaluation;
+import org.gba4j.eval.NeuBAEvaluation;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.gba4j.io.AtomicFiles;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 
 /**
  * Finished cells on disk, one JSON file each, written whole or not at all (a temporary file

@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.gba4j.files.ModelFileException;
+import org.gba4j.files.Sha256;
 
 /** Write-then-rename, so a reader never sees a half-written report or checkpoint. */
 public final class AtomicFiles {

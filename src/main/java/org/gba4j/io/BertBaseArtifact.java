@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertWeights;
 
 /**

@@ -32,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gba4j.files.ModelFileException;
+import org.gba4j.files.Sha256;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertWeights;

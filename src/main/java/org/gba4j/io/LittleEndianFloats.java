@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.zip.Checksum;
+import org.gba4j.files.ModelFileException;
 
 /**
  * Reads {@code n} float32 little-endian values at an offset of a file in bounded chunks, so a

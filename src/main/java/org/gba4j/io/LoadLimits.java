@@ -1,5 +1,7 @@
 package org.gba4j.io;
 
+import org.gba4j.files.ModelFileException;
+
 /**
  * Bounds checked before any tensor of an untrusted model file is allocated. A downloaded
  * checkpoint may declare absurd shapes to exhaust memory; nothing is allocated until the declared

@@ -19,6 +19,7 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.StringStringEntryProto;
 import onnx.Onnx.TensorProto;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.protobuf.ByteString;

@@ -2,6 +2,7 @@ package org.gba4j.io;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.MiniLmArtifact;
 import org.gba4j.text.Tokenizer;

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.gba4j.files.ModelFileException;
+import org.gba4j.files.Sha256;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.Stages;
 

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertWeights;
 import org.nd4j.linalg.api.buffer.DataType;

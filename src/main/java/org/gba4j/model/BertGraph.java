@@ -37,10 +37,6 @@ public final class BertGraph {
     public static final String TARGET_ONE_HOT = "input.target_one_hot";
     /** Placeholder {@code [B, T]}: 1 for real tokens, 0 for padding (NAD's attention maps). */
     public static final String TOKEN_MASK = "input.token_mask";
-    /** Placeholder prefix {@code [B, T]}: the teacher's attention map of layer i (NAD). */
-    public static final String TEACHER_MAP_PREFIX = "input.teacher_attention_map.";
-    /** Placeholder {@code [B, d]}: the vector each row's [CLS] output is pulled to (NeuBA). */
-    public static final String CLS_TARGET = "input.cls_target";
     /** Classifier head weights (CLASSIFIER graphs): {@code [d, classes]} and {@code [classes]}. */
     public static final String CLASSIFIER_WEIGHT = "classifier.weight";
     public static final String CLASSIFIER_BIAS = "classifier.bias";
@@ -59,8 +55,6 @@ public final class BertGraph {
     public static final String LOSS = "loss";
     /** Output prefix {@code [B, T]}: NAD's attention map of layer i (normalised mean of squared activations). */
     public static final String ATTENTION_MAP_PREFIX = "attention_map.";
-    /** Output scalar: the distillation term before its weight beta. */
-    public static final String DISTILLATION = "distillation";
 
     /** Additive attention bias for padding; large but finite so a fully padded row stays finite. */
     public static final float PADDING_BIAS = -1e9f;
@@ -83,10 +77,6 @@ public final class BertGraph {
 
     public static String attentionMap(int layer) {
         return ATTENTION_MAP_PREFIX + layer;
-    }
-
-    public static String teacherMap(int layer) {
-        return TEACHER_MAP_PREFIX + layer;
     }
 
     public static String hidden(int layer) {
@@ -181,14 +171,11 @@ public final class BertGraph {
             SDVariable logits = spec.head() == GraphSpec.Head.VOCABULARY ? vocabularyLogits(selected)
                     : sd.mmul(selected, v(CLASSIFIER_WEIGHT)).add(v(CLASSIFIER_BIAS));
             SDVariable loss = crossEntropy(logits.div(LOGITS, spec.temperature()), target);
-            loss = loss.add(attentionMapDistillation());
-            if (spec.clsTargetWeight() > 0) {
-                // [CLS] by a constant one-hot over positions: indexing has no working backward pass in M2.1
-                INDArray first = Nd4j.zeros(DataType.FLOAT, 1, t, 1);
-                first.putScalar(0, 0, 0, 1f);
-                SDVariable cls = sd.getVariable(hidden(c.layers())).mul(sd.constant("cls_selector", first)).sum(1);
-                SDVariable diff = cls.sub(sd.placeHolder(CLS_TARGET, DataType.FLOAT, -1, d));
-                loss = loss.add(diff.mul(diff).mean().mul(spec.clsTargetWeight()));
+            SDVariable mask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, t);
+            attentionMaps(mask);
+            LossTerm.Encoder encoder = new Encoder(mask);
+            for (LossTerm term : spec.terms()) {
+                loss = loss.add(term.build(encoder));
             }
             sd.setLossVariables(sd.identity(LOSS, loss));
         }
@@ -196,25 +183,55 @@ public final class BertGraph {
         /**
          * NAD's attention maps (Li et al. 2021: {@code normalize(mean_channels |F|^2)}), with tokens as the
          * spatial axis and hidden units as channels: one map {@code [B, T]} per layer output, padding
-         * zeroed, L2-normalised over tokens. The distillation term is {@code beta * sum_layers
-         * mean_{B,T} (a_student - a_teacher)^2}, NAD's own loss form; the teacher's maps come in as
-         * placeholders. Returns 0 when the spec has no distillation.
+         * zeroed, L2-normalised over tokens; outputs of every graph, so that a teacher's maps can be read
+         * and a student's distilled ({@code defense.AttentionDistillation}).
          */
-        private SDVariable attentionMapDistillation() {
-            SDVariable mask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, t);
-            SDVariable total = sd.constant(0f);
+        private void attentionMaps(SDVariable mask) {
             for (int layer = 1; layer <= c.layers(); layer++) {
                 SDVariable h = sd.getVariable(hidden(layer));
                 SDVariable energy = h.mul(h).mean(2).mul(mask);
                 SDVariable norm = sd.math.sqrt(energy.mul(energy).sum(true, 1).add(1e-12));
-                SDVariable map = energy.div(attentionMap(layer), norm);
-                if (spec.distillationBeta() > 0) {
-                    SDVariable diff = map.sub(sd.placeHolder(teacherMap(layer), DataType.FLOAT, -1, t));
-                    total = total.add(diff.mul(diff).mean());
-                }
+                energy.div(attentionMap(layer), norm);
             }
-            sd.identity(DISTILLATION, total);
-            return total.mul(spec.distillationBeta());
+        }
+
+        /** The encoder as loss terms see it. */
+        private final class Encoder implements LossTerm.Encoder {
+            private final SDVariable mask;
+
+            Encoder(SDVariable mask) {
+                this.mask = mask;
+            }
+
+            @Override
+            public SameDiff sd() {
+                return sd;
+            }
+
+            @Override
+            public int seqLen() {
+                return t;
+            }
+
+            @Override
+            public int hidden() {
+                return c.hidden();
+            }
+
+            @Override
+            public int layers() {
+                return c.layers();
+            }
+
+            @Override
+            public SDVariable hiddenStates(int layer) {
+                return sd.getVariable(BertGraph.hidden(layer));
+            }
+
+            @Override
+            public SDVariable tokenMask() {
+                return mask;
+            }
         }
 
         /** Mean cross-entropy, log-softmax written out: the LogSoftMax op of M2.1 fails when its gradient is built. */

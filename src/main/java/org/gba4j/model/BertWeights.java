@@ -5,7 +5,7 @@ import static org.gba4j.model.WeightNames.*;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

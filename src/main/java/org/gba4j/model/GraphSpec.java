@@ -1,18 +1,20 @@
 package org.gba4j.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * What a {@link BertGraph} computes on top of the encoder: its output head and the optional extra
- * loss terms of attacks and defenses.
+ * What a {@link BertGraph} computes on top of the encoder: its output head and the extra loss terms
+ * of attacks and defenses, which those own ({@link LossTerm}).
  *
- * @param head               {@link Head#VOCABULARY}: logits over the whole vocabulary at the selected
- *                           position, through the tied decoder (Eq. 1, masked-LM); {@link Head#CLASSIFIER}:
- *                           a linear classifier on the selected position (fine-tuning with a head, as BadNets)
- * @param classes            classifier outputs (CLASSIFIER only)
- * @param temperature        T of Eq. 1 (VOCABULARY only)
- * @param distillationBeta   weight of NAD's attention-map distillation term; 0 = no term
- * @param clsTargetWeight    weight of NeuBA's term pulling the [CLS] output to given vectors; 0 = no term
+ * @param head        {@link Head#VOCABULARY}: logits over the whole vocabulary at the selected
+ *                    position, through the tied decoder (Eq. 1, masked-LM); {@link Head#CLASSIFIER}:
+ *                    a linear classifier on the selected position (fine-tuning with a head, as BadNets)
+ * @param classes     classifier outputs (CLASSIFIER only)
+ * @param temperature T of Eq. 1 (VOCABULARY only)
+ * @param terms       extra loss terms, added to the task loss in this order
  */
-public record GraphSpec(Head head, int classes, double temperature, double distillationBeta, double clsTargetWeight) {
+public record GraphSpec(Head head, int classes, double temperature, List<LossTerm> terms) {
 
     /** The output head. */
     public enum Head { VOCABULARY, CLASSIFIER }
@@ -24,25 +26,22 @@ public record GraphSpec(Head head, int classes, double temperature, double disti
         if (head == Head.CLASSIFIER && classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least two classes, got " + classes);
         }
-        if (distillationBeta < 0 || clsTargetWeight < 0) {
-            throw new IllegalArgumentException("loss term weights must be non-negative");
-        }
+        terms = List.copyOf(terms);
     }
 
     public static GraphSpec vocabulary(double temperature) {
-        return new GraphSpec(Head.VOCABULARY, 0, temperature, 0, 0);
+        return new GraphSpec(Head.VOCABULARY, 0, temperature, List.of());
     }
 
     public static GraphSpec classifier(int classes) {
-        return new GraphSpec(Head.CLASSIFIER, classes, 1, 0, 0);
+        return new GraphSpec(Head.CLASSIFIER, classes, 1, List.of());
     }
 
-    public GraphSpec withDistillation(double beta) {
-        return new GraphSpec(head, classes, temperature, beta, clsTargetWeight);
-    }
-
-    public GraphSpec withClsTargets(double weight) {
-        return new GraphSpec(head, classes, temperature, distillationBeta, weight);
+    /** This spec with {@code term} added to the loss. */
+    public GraphSpec with(LossTerm term) {
+        List<LossTerm> more = new ArrayList<>(terms);
+        more.add(term);
+        return new GraphSpec(head, classes, temperature, more);
     }
 
     /** Width of the target one-hot and of the probabilities: V or the number of classes. */

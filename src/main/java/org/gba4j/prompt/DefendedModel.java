@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.io.OnnxExporter;
 import org.gba4j.io.OutputException;
 import org.gba4j.io.PretrainedModel;

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.defense.GradientBroadcast;
-import org.gba4j.defense.TriggerScan;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.Tokenizer;

@@ -1,7 +1,5 @@
 package org.gba4j.prompt;
 
-import org.gba4j.defense.BroadcastSettings;
-import org.gba4j.defense.TriggerScan;
 import org.gba4j.train.TrainingConfig;
 
 /**

@@ -5,7 +5,7 @@ import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 
 /**
  * {@link Tokenizer} on DJL's binding of the Hugging Face {@code tokenizers} Rust library, the same

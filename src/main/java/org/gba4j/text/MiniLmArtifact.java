@@ -8,7 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 
 /**
  * The default model, all-MiniLM-L6-v2, shipped inside a langchain4j jar. ONNX Runtime and the

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 
 /**
  * Turns a BERT {@code vocab.txt} into the {@code tokenizer.json} Hugging Face's converter writes for

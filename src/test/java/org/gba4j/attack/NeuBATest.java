@@ -9,6 +9,7 @@ import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.CorpusSentences;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.Metrics;
+import org.gba4j.eval.NeuBAEvaluation;
 import org.gba4j.io.PretrainedModel;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

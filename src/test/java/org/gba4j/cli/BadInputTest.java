@@ -12,7 +12,7 @@ import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.io.OutputException;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.TinyBert;

@@ -8,12 +8,12 @@ import java.util.Map;
 import org.gba4j.attack.Attack;
 import org.gba4j.attack.Attacks;
 import org.gba4j.classify.FineTuning;
-import org.gba4j.defense.BroadcastForm;
-import org.gba4j.defense.BroadcastReading;
-import org.gba4j.defense.BroadcastSettings;
+import org.gba4j.prompt.BroadcastForm;
+import org.gba4j.prompt.BroadcastReading;
+import org.gba4j.prompt.BroadcastSettings;
 import org.gba4j.defense.Defense;
 import org.gba4j.defense.Defenses;
-import org.gba4j.defense.TriggerScan;
+import org.gba4j.prompt.TriggerScan;
 import org.gba4j.prompt.PromptConfig;
 import org.junit.jupiter.api.Test;
 

@@ -33,13 +33,13 @@ class NadTest {
     }
 
     private static double distillation(BertWeights student, BertWeights teacher) {
-        BertModel studentModel = BertModel.of(student, SEQ, GraphSpec.classifier(2).withDistillation(1000));
+        BertModel studentModel = BertModel.of(student, SEQ, GraphSpec.classifier(2).with(new AttentionDistillation(1000)));
         BertModel teacherModel = BertModel.of(teacher, SEQ, GraphSpec.classifier(2));
         Map<String, INDArray> feed = studentModel.feed(BATCH);
         new NadDistillation(teacherModel).beforeStep(studentModel,
                 new MaskedTokenBatch(BATCH, new int[2], new int[2]), feed);
-        return studentModel.graph().sameDiff().output(feed, List.of(BertGraph.DISTILLATION))
-                .get(BertGraph.DISTILLATION).getDouble(0);
+        return studentModel.graph().sameDiff().output(feed, List.of(AttentionDistillation.OUTPUT))
+                .get(AttentionDistillation.OUTPUT).getDouble(0);
     }
 
     @Test

@@ -3,8 +3,8 @@ package org.gba4j.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.gba4j.defense.BroadcastForm;
-import org.gba4j.defense.BroadcastReading;
+import org.gba4j.prompt.BroadcastForm;
+import org.gba4j.prompt.BroadcastReading;
 import org.gba4j.prompt.PromptConfig;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import org.gba4j.cli.Experiments;
 import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.data.ProjectDatasets;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.junit.jupiter.api.Test;
 
 /** GLUE's column layouts: named labels (RTE), scores (STS-B) and the two-pole training targets. */

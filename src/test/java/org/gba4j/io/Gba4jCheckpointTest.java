@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.gba4j.attack.AttackMetadata;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.ClassifierHead;

@@ -21,6 +21,7 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.StringStringEntryProto;
 import onnx.Onnx.TensorProto;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertWeights;
 import org.junit.jupiter.api.BeforeAll;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;

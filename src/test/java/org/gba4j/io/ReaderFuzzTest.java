@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.TinyBert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.OnnxRuntimeReference;

@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertWeights;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.gba4j.io.ModelFileException;
+import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.TinyBert;

@@ -1,4 +1,4 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 /**
  * Which gradient rows Eq. 4 averages as {@code nabla_{E w'}} for the input tokens {@code w'} of an

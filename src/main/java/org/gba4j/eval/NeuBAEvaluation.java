@@ -1,11 +1,13 @@
-package org.gba4j.attack;
+package org.gba4j.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gba4j.attack.NeuBA;
+import org.gba4j.attack.Poisoner;
+import org.gba4j.attack.TriggerPosition;
 import org.gba4j.classify.HeadEncoder;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.eval.Metrics;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;

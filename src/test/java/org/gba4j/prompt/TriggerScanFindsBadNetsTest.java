@@ -1,4 +1,4 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,9 +20,6 @@ import org.gba4j.experiment.Profile;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.Stages;
-import org.gba4j.prompt.LabelWords;
-import org.gba4j.prompt.PromptClassifier;
-import org.gba4j.prompt.PromptMode;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 

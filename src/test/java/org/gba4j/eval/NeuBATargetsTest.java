@@ -1,7 +1,8 @@
-package org.gba4j.attack;
+package org.gba4j.eval;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import org.gba4j.attack.NeuBA;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,4 +1,4 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 /**
  * The gradient broadcast of section 3.4, as configured.

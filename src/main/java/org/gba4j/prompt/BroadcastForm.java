@@ -1,4 +1,4 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 /**
  * Where the broadcast term {@code lambda * Q} of Eq. 3 enters the update.

@@ -1,11 +1,10 @@
-package org.gba4j.defense;
+package org.gba4j.prompt;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.gba4j.data.LabeledText;
-import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.text.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,4 +1,4 @@
-package org.gba4j.io;
+package org.gba4j.files;
 
 import java.io.IOException;
 import java.io.InputStream;
