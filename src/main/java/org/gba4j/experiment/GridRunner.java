@@ -51,7 +51,7 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         AtomicFiles.removeLeftovers(store.folder());
         Map<Cell, String> fingerprints = new LinkedHashMap<>();
         cells.forEach(c -> fingerprints.put(c, CellConfiguration.fingerprint(c, profile, seed)));
-        List<Cell> todo = force ? cells : cells.stream().filter(c -> store.find(c, fingerprints.get(c)).isEmpty()).toList();
+        List<Cell> todo = toCompute(cells, store, fingerprints, force);
         long stale = todo.stream().filter(c -> store.find(c).isPresent()).count();
         out.printf("%s: %d cells, %d stored, %d to compute (profile %s, model %s, seed %d, work folder %s)%n",
                 experiment.name(), cells.size(), cells.size() - todo.size(), todo.size(), profile.name(), profile.model(),
@@ -85,6 +85,11 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
             result.ifPresent(results::add);
         }
         return ReportWriter.write(experiment, results, tasks, reports, command, profile, cells.size());
+    }
+
+    /** The cells to compute: all with {@code force}, else those not stored with their current settings' fingerprint. */
+    static List<Cell> toCompute(List<Cell> cells, CellStore store, Map<Cell, String> fingerprints, boolean force) {
+        return force ? cells : cells.stream().filter(c -> store.find(c, fingerprints.get(c)).isEmpty()).toList();
     }
 
     private static Set<PaperDataset> tasksOf(List<Cell> cells) {

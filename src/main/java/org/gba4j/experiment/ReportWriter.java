@@ -47,8 +47,16 @@ public final class ReportWriter {
         TreeSet<String> configKeys = new TreeSet<>();
         results.forEach(r -> configKeys.addAll(r.config().keySet()));
         configKeys.removeIf(k -> FIXED.stream().anyMatch(k::equalsIgnoreCase)); // already a column of its own
+        // every hyperparameter of the cell, one column each (CellConfiguration; empty for cells stored before it)
+        TreeSet<String> settingKeys = new TreeSet<>();
+        results.forEach(r -> settingKeys.addAll(r.settings().keySet()));
         List<String> header = new ArrayList<>(FIXED);
         header.addAll(configKeys);
+        settingKeys.forEach(k -> header.add("setting." + k));
+        boolean fingerprints = results.stream().anyMatch(r -> r.fingerprint() != null);
+        if (fingerprints) {
+            header.add("fingerprint");
+        }
         AtomicFiles.writeText(file, out -> {
             try (CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get().print(out)) {
                 for (CellResult r : results) {
@@ -63,6 +71,10 @@ public final class ReportWriter {
                             number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
                             r.codeVersion(), r.finishedAt()));
                     configKeys.forEach(k -> row.add(r.config().getOrDefault(k, "")));
+                    settingKeys.forEach(k -> row.add(r.settings().getOrDefault(k, "")));
+                    if (fingerprints) {
+                        row.add(r.fingerprint() == null ? "" : r.fingerprint());
+                    }
                     csv.printRecord(row);
                 }
             }

@@ -34,6 +34,32 @@ class CellConfigurationTest {
     }
 
     @Test
+    void theGridRecomputesExactlyTheCellWhoseSettingsChanged() throws Exception {
+        CellStore store = new CellStore(dir);
+        Cell pt = new Cell("mr", "badnets", "cf", "pt");
+        store.save(stored(GBA, Profile.QUICK));
+        store.save(stored(pt, Profile.QUICK));
+        Cell lambda = GBA.with("lambda", "1.0");
+        java.util.List<Cell> cells = java.util.List.of(GBA, pt, lambda);
+        Map<Cell, String> now = new java.util.LinkedHashMap<>();
+        cells.forEach(c -> now.put(c, CellConfiguration.fingerprint(c, Profile.QUICK, 42)));
+        assertEquals(java.util.List.of(lambda), GridRunner.toCompute(cells, store, now, false));
+        // one hyperparameter of the profile changes (epochs 3 -> 4): every cell is recomputed
+        Profile moreEpochs = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(),
+                Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(), Profile.QUICK.learningRate(), 4,
+                Profile.QUICK.batchSize(), Profile.QUICK.nadBeta(), Profile.QUICK.attackScale(),
+                Profile.QUICK.neubaSteps(), Profile.QUICK.attackEpochCap(), Profile.QUICK.promptFraction());
+        cells.forEach(c -> now.put(c, CellConfiguration.fingerprint(c, moreEpochs, 42)));
+        assertEquals(cells, GridRunner.toCompute(cells, store, now, false));
+        assertEquals(cells, GridRunner.toCompute(cells, store, now, true));
+        // the report carries every setting as a column, and the fingerprint
+        java.nio.file.Path csv = dir.resolve("r.csv");
+        ReportWriter.writeCsv(csv, "t", java.util.List.of(stored(GBA, Profile.QUICK)));
+        String header = java.nio.file.Files.readAllLines(csv).get(0);
+        assertTrue(header.contains("setting.defense.config.broadcast.form") && header.endsWith(",fingerprint"), header);
+    }
+
+    @Test
     void theSettingsNameTheAttackTheDefenseAndTheBroadcastForm() {
         Map<String, String> literal = CellConfiguration.of(GBA, Profile.QUICK, 42);
         assertEquals("coupled", literal.get("defense.config.broadcast.form"));
