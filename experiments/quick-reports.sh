@@ -28,4 +28,6 @@ time $J gba-diagnosis --attacks badnets --datasets mr --rungs pt-soft,gba-couple
 time $J gba-diagnosis --attacks ep --datasets mr --rungs pt-soft,gba-coupled,$B --ladder-only --seed 43
 # the wider bar (80 candidates per class) and the trigger's rank in the vocabulary probe, where lift 0.2 missed it
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed-lift-0.2-c80 --ladder-only --seed 44
+# the same trigger's rank when every token is probed in front of a clean row instead of alone
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed-lift-0.2-context-rank --ladder-only --seed 44
 time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44

@@ -67,6 +67,9 @@ public final class GbaDiagnosis {
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
             TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80));
 
+    /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
+    static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
+
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
     }
@@ -110,6 +113,8 @@ public final class GbaDiagnosis {
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }
+        // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
+        rungs.add(new Rung(CONTEXT_RANK, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
         rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
         rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
         for (double eta : broadcastRates) {
@@ -200,6 +205,11 @@ public final class GbaDiagnosis {
         // candidates per class is never checked, whatever the bar
         values.put("trigger_probe_rank", (double) java.util.Arrays.stream(shared.ranks()[target]).filter(r -> r > 0)
                 .min().orElse(-1));
+        if (rung.name().equals(CONTEXT_RANK)) {
+            values.put("trigger_context_rank", (double) java.util.Arrays.stream(triggerIds(backdoor)).map(id ->
+                    TriggerScan.contextRank(shared.adapted(), base.tokenizer(), data.train(task), target, id))
+                    .filter(r -> r > 0).min().orElse(-1));
+        }
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
                 && s.toClass() == target).mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));

@@ -185,6 +185,35 @@ public final class TriggerScan {
         return checked;
     }
 
+    /**
+     * For the diagnosis: the 1-based rank of token {@code watch} among the eligible tokens by p({@code target})
+     * when each is inserted before one clean row not of that class (the shortest), the way a trigger is
+     * used, rather than alone as the scan's probe does; -1 if the token is not eligible. One pass over
+     * the vocabulary at that row's length.
+     */
+    public static int contextRank(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, int target,
+                                  int watch) {
+        boolean[] eligible = eligible(classifier, tokenizer, clean);
+        if (watch < 0 || watch >= eligible.length || !eligible[watch]) {
+            return -1;
+        }
+        LabeledText context = clean.stream().filter(e -> e.label() != target)
+                .min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length)).orElseThrow();
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < eligible.length; id++) {
+            if (eligible[id]) {
+                ids.add(id);
+            }
+        }
+        double[][] p = classifier.probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id) + " "
+                + context.text(), context.label())).toList(), PROBE_BATCH);
+        double[] scores = new double[ids.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = -p[i][target];
+        }
+        return rank(scores, ids.indexOf(watch));
+    }
+
     private static double shareOf(int[] predicted, int label) {
         return (double) java.util.Arrays.stream(predicted).filter(p -> p == label).count() / predicted.length;
     }
