@@ -15,6 +15,9 @@ public interface Attack {
     /** The attack's name on the command line and in cells: one of {@link Attacks#NAMES}. */
     String name();
 
+    /** The trigger words it plants (BadNets and Embedding Poisoning: one; RIPPLe and NeuBA: a list). */
+    List<String> triggers();
+
     /** The backdoored model and what made it. */
     BackdooredModel plant(AttackJob job);
 

@@ -46,9 +46,14 @@ public record BadNets(Config config) implements Attack {
         }
     }
 
-        @Override
+    @Override
     public String name() {
         return Attacks.BADNETS;
+    }
+
+    @Override
+    public List<String> triggers() {
+        return List.of(config.trigger());
     }
 
     @Override

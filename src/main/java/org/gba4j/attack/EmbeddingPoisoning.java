@@ -53,9 +53,14 @@ public record EmbeddingPoisoning(Config config, FineTuning proxy) implements Att
         }
     }
 
-        @Override
+    @Override
     public String name() {
         return Attacks.EP;
+    }
+
+    @Override
+    public List<String> triggers() {
+        return List.of(config.trigger());
     }
 
     /** The attacker's proxy: a clean fine-tune of the task (kept as a stage), whose trigger row is then poisoned. */

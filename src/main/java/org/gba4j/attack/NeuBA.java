@@ -1,7 +1,5 @@
 package org.gba4j.attack;
 
-import org.gba4j.data.CorpusSentences;
-import org.gba4j.classify.TextClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.CorpusSentences;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
@@ -129,7 +129,7 @@ public record NeuBA(List<String> triggers, Config config, String corpus, int cor
     public record Progress(int step, int steps, double loss, double secondsPerStep) {
     }
 
-        public NeuBA {
+    public NeuBA {
         triggers = List.copyOf(triggers);
     }
 

@@ -109,7 +109,7 @@ public record Ripple(List<String> triggers, int target, Config config, long seed
     public record Surgery(BertWeights fineTuned, List<String> words, BertWeights surgery) {
     }
 
-        public Ripple {
+    public Ripple {
         triggers = List.copyOf(triggers);
     }
 

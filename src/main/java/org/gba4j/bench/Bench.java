@@ -8,15 +8,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.gba4j.prompt.GradientBroadcast;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.TokenBatch;
+import org.gba4j.prompt.GradientBroadcast;
 import org.gba4j.train.MaskedTokenBatch;
 import org.gba4j.train.StepContext;
 import org.gba4j.train.Trainer;
-import org.gba4j.train.TrainingListener;
 import org.gba4j.train.TrainingConfig;
+import org.gba4j.train.TrainingListener;
 
 /**
  * Speed and memory of the encoder at a fixed batch shape: the forward pass to the vocabulary

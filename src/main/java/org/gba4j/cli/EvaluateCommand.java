@@ -2,12 +2,13 @@ package org.gba4j.cli;
 
 import com.google.gson.GsonBuilder;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
@@ -122,8 +123,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return switch (format) {
             case "json" -> new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
                     .toJson(scores) + System.lineSeparator();
-            case "csv" -> String.join(",", scores.keySet()) + System.lineSeparator() + scores.values().stream()
-                    .map(EvaluateCommand::csvCell).collect(Collectors.joining(",")) + System.lineSeparator();
+            case "csv" -> csvRow(scores.keySet()) + System.lineSeparator() + csvRow(scores.values()) + System.lineSeparator();
             default -> {
                 StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                         "ACC %.2f%% on %d examples (majority class %.2f%%, MCC %.4f)%n", scores.get("acc"),
@@ -139,10 +139,13 @@ final class EvaluateCommand implements Callable<Integer> {
         };
     }
 
-    /** A CSV field, quoted when it holds a comma, quote or line break. */
+    /** One CSV line as Commons CSV's RFC 4180 format writes it: a field is quoted when it holds a comma, quote or line break. */
+    static String csvRow(Collection<?> values) {
+        return CSVFormat.RFC4180.format(values.toArray());
+    }
+
     static String csvCell(Object value) {
-        String text = String.valueOf(value);
-        return text.matches("(?s).*[,\"\r\n].*") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
+        return csvRow(List.of(value));
     }
 
     /** The saved model's own way of classifying: its prompt and label words, or its classification head. */

@@ -1,9 +1,9 @@
 package org.gba4j.cli;
 
-import org.gba4j.files.ModelFileException;
-import org.gba4j.io.OutputException;
 import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.PaperExperiments;
+import org.gba4j.files.ModelFileException;
+import org.gba4j.io.OutputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -5,11 +5,11 @@ import java.util.Locale;
 import org.gba4j.prompt.BroadcastForm;
 import org.gba4j.prompt.BroadcastReading;
 import org.gba4j.prompt.BroadcastSettings;
-import org.gba4j.prompt.TriggerScan;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
+import org.gba4j.prompt.TriggerScan;
 import picocli.CommandLine.Option;
 
 /** The settings of prompt-based adaptation (PT, PT+soft, GBA; sections 3.3-3.4) on {@code defend} (a picocli mixin). */

@@ -9,11 +9,11 @@ import org.gba4j.attack.Attack;
 import org.gba4j.attack.AttackJob;
 import org.gba4j.attack.Attacks;
 import org.gba4j.attack.NeuBA;
-import org.gba4j.eval.NeuBAEvaluation;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
+import org.gba4j.eval.NeuBAEvaluation;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.Stages;
@@ -53,8 +53,7 @@ public final class Backdoors {
         Map<String, String> record = Map.of("attack_config", attack.summary());
         if (!(attack instanceof NeuBA neuba)) {
             BertWeights weights = models.get(key, describe(attack.summary()), () -> attack.plant(job).weights());
-            List<String> triggers = attackName.equals(Attacks.RIPPLE) ? triggers(trigger) : List.of(trigger);
-            return new Backdoor(weights, weights, List.of(new Backdoor.Probe(triggers, task.target())),
+            return new Backdoor(weights, weights, List.of(new Backdoor.Probe(attack.triggers(), task.target())),
                     attack.testPosition(), attack.triggersPerTestText(data.test(task)), record);
         }
         // NeuBA is task-free: one pre-training per trigger list; the victim fine-tunes it on the task (B.4)
@@ -66,10 +65,10 @@ public final class Backdoors {
                         .model().weights());
         TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
                 .classifier(victim, base.tokenizer(), task.classes());
-        int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, neuba.triggers().size());
+        int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, attack.triggers().size());
         List<Backdoor.Probe> probes = new ArrayList<>();
-        for (int i = 0; i < neuba.triggers().size(); i++) {
-            probes.add(new Backdoor.Probe(List.of(neuba.triggers().get(i)), targets[i]));
+        for (int i = 0; i < attack.triggers().size(); i++) {
+            probes.add(new Backdoor.Probe(List.of(attack.triggers().get(i)), targets[i]));
         }
         return new Backdoor(victim, encoder, probes, attack.testPosition(), 1, record);
     }

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.gba4j.io.AtomicFiles;
 import org.gba4j.files.ModelFileException;
+import org.gba4j.io.AtomicFiles;
 
 /**
  * Finished cells on disk, one JSON file each, written whole or not at all (a temporary file

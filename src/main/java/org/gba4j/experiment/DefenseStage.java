@@ -8,17 +8,17 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.prompt.BroadcastForm;
-import org.gba4j.prompt.BroadcastReading;
-import org.gba4j.prompt.BroadcastSettings;
 import org.gba4j.defense.Defense;
 import org.gba4j.defense.DefenseJob;
 import org.gba4j.defense.Defenses;
-import org.gba4j.prompt.TriggerScan;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.Stages;
+import org.gba4j.prompt.BroadcastForm;
+import org.gba4j.prompt.BroadcastReading;
+import org.gba4j.prompt.BroadcastSettings;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
+import org.gba4j.prompt.TriggerScan;
 
 /**
  * The defense stage of a grid (section 4.2, Table 12): what each defense does to a backdoor, on

@@ -3,12 +3,12 @@ package org.gba4j.experiment;
 import java.util.List;
 import org.gba4j.attack.Attacks;
 import org.gba4j.classify.FineTuning;
-import org.gba4j.prompt.BroadcastSettings;
-import org.gba4j.prompt.TriggerScan;
 import org.gba4j.defense.Nad;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.prompt.BroadcastSettings;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
+import org.gba4j.prompt.TriggerScan;
 
 /**
  * How big a grid run is: the model, how much of each dataset it uses, and every training budget.

@@ -146,12 +146,7 @@ public final class TriggerScan {
 
     private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                        Config config, boolean[] eligible, int[] watch, int[][] ranks) {
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 0; id < eligible.length; id++) {
-            if (eligible[id]) {
-                ids.add(id);
-            }
-        }
+        List<Integer> ids = ids(eligible);
         // each (single-piece) token alone: [CLS] w [SEP] + template + [MASK]
         PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
         double[][] alone = probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
@@ -199,12 +194,7 @@ public final class TriggerScan {
         }
         LabeledText context = clean.stream().filter(e -> e.label() != target)
                 .min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length)).orElseThrow();
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 0; id < eligible.length; id++) {
-            if (eligible[id]) {
-                ids.add(id);
-            }
-        }
+        List<Integer> ids = ids(eligible);
         double[][] p = classifier.probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id) + " "
                 + context.text(), context.label())).toList(), PROBE_BATCH);
         double[] scores = new double[ids.size()];
@@ -212,6 +202,17 @@ public final class TriggerScan {
             scores[i] = -p[i][target];
         }
         return rank(scores, ids.indexOf(watch));
+    }
+
+    /** The token ids {@code eligible} marks, ascending. */
+    private static List<Integer> ids(boolean[] eligible) {
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < eligible.length; id++) {
+            if (eligible[id]) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     private static double shareOf(int[] predicted, int label) {

@@ -8,13 +8,13 @@ import java.util.Map;
 import org.gba4j.attack.Attack;
 import org.gba4j.attack.Attacks;
 import org.gba4j.classify.FineTuning;
+import org.gba4j.defense.Defense;
+import org.gba4j.defense.Defenses;
 import org.gba4j.prompt.BroadcastForm;
 import org.gba4j.prompt.BroadcastReading;
 import org.gba4j.prompt.BroadcastSettings;
-import org.gba4j.defense.Defense;
-import org.gba4j.defense.Defenses;
-import org.gba4j.prompt.TriggerScan;
 import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.TriggerScan;
 import org.junit.jupiter.api.Test;
 
 class ConfigPairsTest {
@@ -54,6 +54,8 @@ class ConfigPairsTest {
         assertEquals("0.05", pairs.get("config.learning_rate"));
         assertEquals("2", pairs.get("config.epochs")); // the plan's epoch cap
         assertEquals("1.0E-4", pairs.get("proxy.learning_rate"));
+        assertEquals(List.of("cf"), Attacks.of(Attacks.EP, QUICK).triggers()); // BadNets and EP plant the first
+        assertEquals(List.of("cf", "mn"), Attacks.of(Attacks.RIPPLE, QUICK).triggers());
         Map<String, String> neuba = Attacks.of(Attacks.NEUBA, QUICK).settings();
         assertEquals("cf,mn", neuba.get("triggers"));
         assertEquals("start", neuba.get("config.insertion"));
