@@ -206,9 +206,8 @@ public final class GbaDiagnosis {
         values.put("trigger_probe_rank", (double) java.util.Arrays.stream(shared.ranks()[target]).filter(r -> r > 0)
                 .min().orElse(-1));
         if (rung.name().equals(CONTEXT_RANK)) {
-            values.put("trigger_context_rank", (double) java.util.Arrays.stream(triggerIds(backdoor)).map(id ->
-                    TriggerScan.contextRank(shared.adapted(), base.tokenizer(), data.train(task), target, id))
-                    .filter(r -> r > 0).min().orElse(-1));
+            values.put("trigger_context_rank", (double) TriggerScan.contextRank(shared.adapted(), base.tokenizer(),
+                    data.train(task), target, triggerIds(backdoor)));
         }
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())

@@ -181,27 +181,27 @@ public final class TriggerScan {
     }
 
     /**
-     * For the diagnosis: the 1-based rank of token {@code watch} among the eligible tokens by p({@code target})
-     * when each is inserted before one clean row not of that class (the shortest), the way a trigger is
-     * used, rather than alone as the scan's probe does; -1 if the token is not eligible. One pass over
-     * the vocabulary at that row's length.
+     * For the diagnosis: the best (lowest) 1-based rank of the {@code watch} tokens among the eligible tokens by
+     * p({@code target}) when each is inserted before one clean row not of that class (the shortest), the way a
+     * trigger is used, rather than alone as the scan's probe does; -1 if none of them is eligible. One pass over
+     * the vocabulary at that row's length, whatever the number of watched tokens.
      */
     public static int contextRank(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, int target,
-                                  int watch) {
-        boolean[] eligible = eligible(classifier, tokenizer, clean);
-        if (watch < 0 || watch >= eligible.length || !eligible[watch]) {
+                                  int[] watch) {
+        List<Integer> ids = ids(eligible(classifier, tokenizer, clean));
+        int[] indices = java.util.Arrays.stream(watch).map(ids::indexOf).filter(i -> i >= 0).toArray();
+        if (indices.length == 0) {
             return -1;
         }
         LabeledText context = clean.stream().filter(e -> e.label() != target)
                 .min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length)).orElseThrow();
-        List<Integer> ids = ids(eligible);
         double[][] p = classifier.probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id) + " "
                 + context.text(), context.label())).toList(), PROBE_BATCH);
         double[] scores = new double[ids.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = -p[i][target];
         }
-        return rank(scores, ids.indexOf(watch));
+        return java.util.Arrays.stream(indices).map(i -> rank(scores, i)).min().orElseThrow();
     }
 
     /** The token ids {@code eligible} marks, ascending. */
