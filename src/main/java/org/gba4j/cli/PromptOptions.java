@@ -55,6 +55,11 @@ final class PromptOptions {
             + " rate of the class (chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     double aimLift;
 
+    @Option(names = "--aim-probe", defaultValue = "alone", description = "how tokens are probed for candidates:"
+            + " alone (each token as the whole text), in-context (in front of a clean row, the way a trigger is used)"
+            + " or both; default: ${DEFAULT-VALUE}")
+    String aimProbe;
+
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
             + " (0 = --lr); default: ${DEFAULT-VALUE}")
     double embeddingLr;
@@ -74,6 +79,7 @@ final class PromptOptions {
         OptionChecks.oneOf("--optimizer", optimizer, List.of("adam", "sgd"));
         form();
         reading();
+        probe();
         if (aim) {
             scan();
         }
@@ -98,13 +104,23 @@ final class PromptOptions {
     }
 
     private TriggerScan.Config scan() {
+        TriggerScan.Probe probe = probe();
         try {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
-                    aimFlipRate, aimLift);
+                    aimFlipRate, aimLift, probe);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1]; got "
                     + aimFlipRate + " and " + aimLift);
         }
+    }
+
+    private TriggerScan.Probe probe() {
+        return switch (aimProbe.toLowerCase(Locale.ROOT)) {
+            case "alone" -> TriggerScan.Probe.ALONE;
+            case "in-context" -> TriggerScan.Probe.IN_CONTEXT;
+            case "both" -> TriggerScan.Probe.BOTH;
+            default -> throw new IllegalArgumentException("--aim-probe must be alone, in-context or both, got " + aimProbe);
+        };
     }
 
     private BroadcastForm form() {

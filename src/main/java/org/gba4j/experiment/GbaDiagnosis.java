@@ -63,9 +63,14 @@ public final class GbaDiagnosis {
         }
     }
 
-    /** The bars of the aimed scan that the diagnosis compares on dev: today's rate bar and three lift bars. */
+    /**
+     * The bars of the aimed scan that the diagnosis compares on dev: today's rate bar, three lift bars, a wider
+     * candidate list, and the lift-0.2 bar with candidates from the in-context probe and from both probes.
+     */
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
-            TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80));
+            TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80),
+            TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.IN_CONTEXT),
+            TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH));
 
     /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
@@ -88,6 +93,7 @@ public final class GbaDiagnosis {
     private final PrintStream out;
     private final Map<String, PromptClassifier> floors = new HashMap<>();
     private final Map<String, Checked> checked = new HashMap<>();
+    private final Map<String, PromptClassifier> adaptedGba = new HashMap<>();
 
     public GbaDiagnosis(PretrainedModel base, Profile profile, long seed, GridData data, Path runFolder, PrintStream out) {
         this.base = base;
@@ -218,17 +224,48 @@ public final class GbaDiagnosis {
         return copy;
     }
 
-    /** GBA (the paper's literal form) adapted once per (attack, task) and its candidates checked once. */
+    /**
+     * GBA (the paper's literal form) adapted once per (attack, task) and its candidates checked once per probe;
+     * {@code seconds} counts the adaptation for the first check only.
+     */
     private Checked shared(String attack, PaperDataset task, Backdoor backdoor, Rung rung) {
-        // bars that check as many candidates on as many rows share one check
-        return checked.computeIfAbsent(attack + "/" + task.name() + "/" + rung.bar().rows() + "/" + rung.bar().candidates(), k -> {
+        // bars that check as many candidates on as many rows, probed alike, share one check
+        TriggerScan.Config bar = rung.bar();
+        String key = attack + "/" + task.name() + "/" + bar.rows() + "/" + bar.candidates() + "/" + bar.probe();
+        Checked done = checked.get(key);
+        if (done != null) {
+            return done;
+        }
+        if (bar.probe() == TriggerScan.Probe.BOTH) {
+            // both probes' candidates are the union of each probe's, checked on the same rows: reuse the two checks
+            Checked alone = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.ALONE)));
+            Checked context = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.IN_CONTEXT)));
+            Map<List<Integer>, TriggerScan.Suspect> union = new LinkedHashMap<>();
+            java.util.stream.Stream.concat(alone.candidates().stream(), context.candidates().stream())
+                    .forEach(s -> union.putIfAbsent(List.of(s.id(), s.toClass()), s));
+            int[][] ranks = new int[alone.ranks().length][];
+            for (int c = 0; c < ranks.length; c++) {
+                ranks[c] = alone.ranks()[c] == null ? context.ranks()[c] : alone.ranks()[c].clone();
+                for (int w = 0; ranks[c] != null && context.ranks()[c] != null && w < ranks[c].length; w++) {
+                    ranks[c][w] = ranks[c][w] < 0 ? context.ranks()[c][w] : Math.min(ranks[c][w], context.ranks()[c][w]);
+                }
+            }
+            done = new Checked(alone.adapted(), List.copyOf(union.values()), ranks, alone.seconds() + context.seconds());
+        } else {
             long start = System.nanoTime();
-            PromptClassifier adapted = adapt(backdoor.encoder(), task, new Rung(Defenses.GBA, rung.mode(), rung.tweak()));
+            PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a -> adapt(backdoor.encoder(),
+                    task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
-            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), rung.bar(),
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), bar,
                     triggerIds(backdoor), ranks);
-            return new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
-        });
+            done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
+        }
+        checked.put(key, done);
+        return done;
+    }
+
+    private static Rung withBar(Rung rung, TriggerScan.Config bar) {
+        return new Rung(rung.name(), rung.mode(), rung.tweak(), bar);
     }
 
     /** What a scan found, against the triggers it did not know. */

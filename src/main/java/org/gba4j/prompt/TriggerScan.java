@@ -19,10 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * way leaves ASR at 100. Eq. 4's weights cannot single the trigger out when p(w|x) is nearly
  * uniform, so the rows are chosen by what they do instead.
  *
- * <p>How: (1) probe: every eligible token alone is the text of a short prompt
- * ({@code [CLS] w [SEP] [a]^k [MASK] [a]^k}); a trigger alone forces its class, so per class the
- * {@code candidates} tokens with the highest probability of that class are kept (a first-order
- * HotFlip ranking was tried first and missed BadNets' trigger on MR); (2) check: each candidate
+ * <p>How: (1) probe: every eligible token is scored by the probability of each class, either alone as
+ * the text of a short prompt ({@code [CLS] w [SEP] [a]^k [MASK] [a]^k}: a trigger alone forces its
+ * class), or in context, inserted in front of one clean row not of that class (the shortest), the way
+ * a trigger is used; per class the {@code candidates} tokens with the highest probability are kept,
+ * from either probe or both ({@link Probe}; a first-order HotFlip ranking was tried first and missed
+ * BadNets' trigger on MR); (2) check: each candidate
  * is inserted at the start of up to {@code rows} clean rows not of that class, and is a suspect when
  * at least {@code minFlipRate} of them are then predicted as the class. Eligible tokens are whole
  * words that tokenize back to themselves and, as the paper's premise of lazily updated rare rows
@@ -31,6 +33,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class TriggerScan {
     /** Rows per forward pass when probing the vocabulary: short inputs, so large batches amortise per-op costs. */
     private static final int PROBE_BATCH = 512;
+
+    /**
+     * How the vocabulary is probed for candidates. ALONE was the first scan's probe; it ranked BadNets'
+     * trigger 352nd on one seed (MR, seed 44), where the trigger flips clean rows only in part after
+     * adaptation: IN_CONTEXT ranked it 13th. BOTH checks the union (up to twice the candidates).
+     */
+    public enum Probe {
+        ALONE, IN_CONTEXT, BOTH;
+
+        boolean alone() {
+            return this != IN_CONTEXT;
+        }
+
+        boolean inContext() {
+            return this != ALONE;
+        }
+    }
     /**
      * @param rows        clean rows per class scanned (not of that class)
      * @param candidates  tokens per class checked by insertion
@@ -38,8 +57,9 @@ public final class TriggerScan {
      * @param minLift     and by how much that share must exceed the same rows' rate of the class without
      *                    the token (their clean target rate): a weak classifier already predicts the class
      *                    for some rows, a trigger that survived adaptation only in part flips fewer
+     * @param probe       how the vocabulary is probed for the candidates
      */
-    public record Config(int rows, int candidates, double minFlipRate, double minLift) {
+    public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe) {
         /**
          * The bar chosen on dev (reports/gba-diagnosis.md, "One default"): a lift of at least 0.2.
          * The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives
@@ -48,9 +68,13 @@ public final class TriggerScan {
          */
         public static final Config DEFAULT = lift(0.2);
         /** No scan. */
-        public static final Config OFF = new Config(0, 0, 1, 0);
+        public static final Config OFF = new Config(0, 0, 1, 0, Probe.ALONE);
 
         public Config {
+            if (probe == null) {
+                throw new IllegalArgumentException("the scan's probe is required (" + java.util.Arrays.toString(Probe.values())
+                        + ")");
+            }
             if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
                     || !(minLift >= 0 && minLift <= 1)) {
                 throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
@@ -60,12 +84,12 @@ public final class TriggerScan {
 
         /** A bar on the lift alone: flip rate minus the rows' own rate of the class at least {@code minLift}. */
         public static Config lift(double minLift) {
-            return new Config(64, 40, 0, minLift);
+            return new Config(64, 40, 0, minLift, Probe.ALONE);
         }
 
         /** A bar on the flip rate alone (the first diagnosis used 0.5). */
         public static Config rate(double minFlipRate) {
-            return new Config(64, 40, minFlipRate, 0);
+            return new Config(64, 40, minFlipRate, 0, Probe.ALONE);
         }
 
         public boolean enabled() {
@@ -77,15 +101,21 @@ public final class TriggerScan {
             return candidate.flipRate() >= minFlipRate && candidate.lift() >= minLift;
         }
 
-        /** A short name: {@code rate-0.5}, {@code lift-0.3}, or both. */
+        /** A short name: {@code rate-0.5}, {@code lift-0.3}, or both; then the candidates and the probe if not the first scan's. */
         public String label() {
             return (minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
-                    : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates);
+                    : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates)
+                    + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
 
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
-            return new Config(rows, n, minFlipRate, minLift);
+            return new Config(rows, n, minFlipRate, minLift, probe);
+        }
+
+        /** The same bar with candidates from {@code p}. */
+        public Config withProbe(Probe p) {
+            return new Config(rows, candidates, minFlipRate, minLift, p);
         }
     }
 
@@ -147,10 +177,7 @@ public final class TriggerScan {
     private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                        Config config, boolean[] eligible, int[] watch, int[][] ranks) {
         List<Integer> ids = ids(eligible);
-        // each (single-piece) token alone: [CLS] w [SEP] + template + [MASK]
-        PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
-        double[][] alone = probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
-                PROBE_BATCH);
+        double[][] alone = config.probe().alone() ? aloneProbabilities(classifier, tokenizer, ids) : null;
         List<Suspect> checked = new ArrayList<>();
         for (int c = 0; c < classifier.classes(); c++) {
             final int target = c;
@@ -159,18 +186,29 @@ public final class TriggerScan {
                 continue;
             }
             double baseRate = shareOf(classifier.predict(others), target);
-            double[] scores = new double[ids.size()];
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = -alone[i][target];
+            List<double[]> rankings = new ArrayList<>();
+            if (alone != null) {
+                double[] scores = new double[ids.size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = -alone[i][target];
+                }
+                rankings.add(scores);
+            }
+            if (config.probe().inContext()) {
+                rankings.add(contextScores(classifier, tokenizer, ids, others, target));
             }
             ranks[c] = new int[watch.length];
             for (int w = 0; w < watch.length; w++) {
                 int index = ids.indexOf(watch[w]);
-                ranks[c][w] = index < 0 ? -1 : rank(scores, index);
+                ranks[c][w] = index < 0 ? -1 : rankings.stream().mapToInt(scores -> rank(scores, index)).min().orElseThrow();
             }
-            boolean[] all = new boolean[scores.length];
-            java.util.Arrays.fill(all, true);
-            for (int index : lowest(scores, all, config.candidates())) {
+            java.util.Set<Integer> candidates = new java.util.LinkedHashSet<>();
+            for (double[] scores : rankings) {
+                for (int index : lowest(scores, config.candidates())) {
+                    candidates.add(index);
+                }
+            }
+            for (int index : candidates) {
                 int id = ids.get(index);
                 String token = tokenizer.token(id);
                 List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
@@ -178,6 +216,30 @@ public final class TriggerScan {
             }
         }
         return checked;
+    }
+
+    /** Each token alone as a prompt's text: {@code [CLS] w [SEP]} + template + {@code [MASK]}; one row per token. */
+    private static double[][] aloneProbabilities(PromptClassifier classifier, Tokenizer tokenizer, List<Integer> ids) {
+        PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
+        return probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
+                PROBE_BATCH);
+    }
+
+    /**
+     * Minus p({@code target}) for each token inserted in front of the shortest of {@code others} (rows not of that
+     * class), the way a trigger is used; the shortest keeps the pass over the vocabulary cheap.
+     */
+    private static double[] contextScores(PromptClassifier classifier, Tokenizer tokenizer, List<Integer> ids,
+                                          List<LabeledText> others, int target) {
+        LabeledText context = others.stream().min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length))
+                .orElseThrow();
+        double[][] p = classifier.probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id) + " "
+                + context.text(), context.label())).toList(), PROBE_BATCH);
+        double[] scores = new double[ids.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = -p[i][target];
+        }
+        return scores;
     }
 
     /**
@@ -193,14 +255,8 @@ public final class TriggerScan {
         if (indices.length == 0) {
             return -1;
         }
-        LabeledText context = clean.stream().filter(e -> e.label() != target)
-                .min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length)).orElseThrow();
-        double[][] p = classifier.probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id) + " "
-                + context.text(), context.label())).toList(), PROBE_BATCH);
-        double[] scores = new double[ids.size()];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = -p[i][target];
-        }
+        double[] scores = contextScores(classifier, tokenizer, ids, clean.stream().filter(e -> e.label() != target).toList(),
+                target);
         return java.util.Arrays.stream(indices).map(i -> rank(scores, i)).min().orElseThrow();
     }
 
@@ -272,7 +328,6 @@ public final class TriggerScan {
         return out;
     }
 
-    /** The {@code k} eligible indices with the lowest scores. */
     /** The 1-based rank of {@code scores[index]} from the lowest; ties share the best rank. */
     static int rank(double[] scores, int index) {
         int rank = 1;
@@ -282,8 +337,9 @@ public final class TriggerScan {
         return rank;
     }
 
-    static int[] lowest(double[] scores, boolean[] eligible, int k) {
-        return java.util.stream.IntStream.range(0, scores.length).filter(i -> i < eligible.length && eligible[i]).boxed()
+    /** The {@code k} indices with the lowest scores, lowest first. */
+    static int[] lowest(double[] scores, int k) {
+        return java.util.stream.IntStream.range(0, scores.length).boxed()
                 .sorted(java.util.Comparator.comparingDouble(i -> scores[i])).limit(k).mapToInt(Integer::intValue)
                 .toArray();
     }

@@ -11,11 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class TriggerScanTest {
 
     @Test
-    void ranksOnlyEligibleTokensLowestScoreFirst() {
+    void keepsTheLowestScoresLowestFirst() {
         double[] scores = {0.5, -3, 2, -1, -7, 0};
-        boolean[] eligible = {true, true, true, true, false, true};
-        assertArrayEquals(new int[] {1, 3, 5}, TriggerScan.lowest(scores, eligible, 3)); // 4 is lowest but not eligible
-        assertArrayEquals(new int[] {1, 3, 5, 0, 2}, TriggerScan.lowest(scores, eligible, 10));
+        assertArrayEquals(new int[] {4, 1, 3}, TriggerScan.lowest(scores, 3));
+        assertArrayEquals(new int[] {4, 1, 3, 5, 0, 2}, TriggerScan.lowest(scores, 10));
     }
 
     @Test
@@ -27,6 +26,9 @@ class TriggerScanTest {
         assertEquals(5, TriggerScan.rank(scores, 4));
         assertEquals("lift-0.2-c80", TriggerScan.Config.lift(0.2).withCandidates(80).label());
         assertEquals("lift-0.2", TriggerScan.Config.lift(0.2).label());
+        assertEquals("lift-0.2-in-context", TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.IN_CONTEXT).label());
+        assertEquals("lift-0.2-c80-both", TriggerScan.Config.lift(0.2).withCandidates(80).withProbe(TriggerScan.Probe.BOTH)
+                .label());
     }
 
     @Test
@@ -46,9 +48,11 @@ class TriggerScanTest {
 
     @Test
     void configRejectsNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0));
-        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0));
-        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1));
+        TriggerScan.Probe alone = TriggerScan.Probe.ALONE;
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0, alone));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0, alone));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1, alone));
+        assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, 0, null));
         assertEquals("lift-0.2", TriggerScan.Config.DEFAULT.label());
     }
 
