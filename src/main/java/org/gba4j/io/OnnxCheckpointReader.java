@@ -434,13 +434,6 @@ public final class OnnxCheckpointReader {
 
     /** Canonical name of each needed tensor, the initializer holding it and whether it is [out, in]. */
     private static final class Naming {
-        private static final Pattern CANONICAL = Pattern.compile(
-                "embeddings\\.(word_embeddings|position_embeddings|token_type_embeddings)\\.weight"
-                + "|embeddings\\.LayerNorm\\.(weight|bias)"
-                + "|encoder\\.layer\\.\\d+\\.(attention\\.self\\.(query|key|value)|attention\\.output\\.(dense|LayerNorm)"
-                + "|intermediate\\.dense|output\\.(dense|LayerNorm))\\.(weight|bias)"
-                + "|cls\\.predictions\\.transform\\.(dense|LayerNorm)\\.(weight|bias)|cls\\.predictions\\.bias");
-        private static final Pattern LINEAR_WEIGHT = Pattern.compile(".*(query|key|value|dense)\\.weight");
 
         record Source(String initializer, boolean transpose) {
         }
@@ -454,7 +447,7 @@ public final class OnnxCheckpointReader {
             for (String init : g.initializers.keySet()) {
                 String name = canonical(init);
                 if (name != null) {
-                    boolean transpose = LINEAR_WEIGHT.matcher(name).matches() && consumedTransposed(g, init);
+                    boolean transpose = HfTensorNames.linearWeight(name) && consumedTransposed(g, init);
                     claim(name, new Source(init, transpose));
                 }
             }
@@ -526,24 +519,8 @@ public final class OnnxCheckpointReader {
 
         /** Canonical name of a Hugging Face tensor name, or null for tensors the encoder does not use. */
         private String canonical(String raw) {
-            String n = raw;
-            if (n.startsWith("roberta.")) {
-                robertaPrefix = true;
-                n = n.substring("roberta.".length());
-            } else if (n.startsWith("bert.")) {
-                n = n.substring("bert.".length());
-            }
-            if (n.startsWith("lm_head.")) {
-                n = n.replace("lm_head.dense.", "cls.predictions.transform.dense.")
-                        .replace("lm_head.layer_norm.", "cls.predictions.transform.LayerNorm.");
-                if (n.equals("lm_head.bias") || n.equals("lm_head.decoder.bias")) {
-                    n = MLM_BIAS;
-                }
-            }
-            if (n.equals("cls.predictions.decoder.bias")) {
-                n = MLM_BIAS;
-            }
-            return CANONICAL.matcher(n).matches() ? n : null;
+            robertaPrefix |= HfTensorNames.roberta(raw);
+            return HfTensorNames.canonical(raw);
         }
     }
 

@@ -12,7 +12,9 @@ import org.gba4j.text.Tokenizer;
  * {@code minilm} (the embedded default, all-MiniLM-L6-v2 from its Maven artifact),
  * {@code bert-base} (bert-base-uncased with its masked-LM head, from its Maven artifact), or a path:
  * an {@code .onnx} file with {@code tokenizer.json} beside it, or a folder holding
- * {@code model.onnx} + {@code tokenizer.json}, or a TensorFlow SavedModel ({@code variables/} +
+ * {@code model.onnx} + {@code tokenizer.json} (or transformers.js's {@code onnx/model.onnx} with the
+ * tokenizer at the top), or a Hugging Face Hub folder ({@code config.json} + {@code model.safetensors}
+ * or its shards, {@code tokenizer.json} or {@code vocab.txt}; {@link HubFolderReader}), or a TensorFlow SavedModel ({@code variables/} +
  * {@code vocab.txt} or {@code assets/vocab.txt}), or a checkpoint this toolkit wrote
  * ({@link Gba4jCheckpoint}: {@code checkpoint.json} with its {@code tokenizer.json} or
  * {@code vocab.txt}). {@code onnxFile} is the ONNX graph the weights came from (null for
@@ -54,6 +56,22 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
             if (Files.isRegularFile(path.resolve("model.onnx"))) {
                 return onnx(path.resolve("model.onnx"), path.resolve("tokenizer.json"));
             }
+            if (Files.isRegularFile(path.resolve("onnx").resolve("model.onnx"))) {
+                return onnx(path.resolve("onnx").resolve("model.onnx"), path.resolve("tokenizer.json"));
+            }
+            if (HubFolderReader.isHubFolder(path)) {
+                BertWeights weights = HubFolderReader.read(path, LoadLimits.DEFAULT);
+                Path tokenizerJson = path.resolve("tokenizer.json");
+                if (Files.isRegularFile(tokenizerJson)) {
+                    return new PretrainedModel(name, weights, Tokenizer.fromTokenizerJson(tokenizerJson), null, tokenizerJson);
+                }
+                Path vocab = path.resolve("vocab.txt");
+                if (!Files.isRegularFile(vocab)) {
+                    throw new ModelFileException(path, "has weights but neither tokenizer.json nor vocab.txt",
+                            "Download the model's tokenizer files into the folder");
+                }
+                return new PretrainedModel(name, weights, Tokenizer.fromVocabTxt(vocab, lowerCase(path)), null, vocab);
+            }
             if (Files.isDirectory(path.resolve("variables"))) {
                 Path vocab = Files.isRegularFile(path.resolve("vocab.txt")) ? path.resolve("vocab.txt")
                         : path.resolve("assets").resolve("vocab.txt");
@@ -62,7 +80,25 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
             }
         }
         throw new ModelFileException(name, "is neither 'minilm', 'bert-base', an .onnx file, nor a folder with"
-                + " model.onnx, a TensorFlow SavedModel or a gba4j checkpoint.json", "Give one of those");
+                + " model.onnx, onnx/model.onnx, config.json + model.safetensors, a TensorFlow SavedModel or a gba4j"
+                + " checkpoint.json", "Give one of those");
+    }
+
+    /** {@code do_lower_case} of the folder's tokenizer_config.json; true (BERT's uncased default) without one. */
+    private static boolean lowerCase(Path folder) {
+        Path config = folder.resolve("tokenizer_config.json");
+        try {
+            if (Files.isRegularFile(config) && Files.size(config) < (1 << 20)) {
+                com.google.gson.JsonElement json = com.google.gson.JsonParser.parseString(Files.readString(config));
+                if (json.isJsonObject() && json.getAsJsonObject().has("do_lower_case")) {
+                    return json.getAsJsonObject().get("do_lower_case").getAsBoolean();
+                }
+            }
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ModelFileException(config, "is not readable JSON (" + e.getMessage() + ")",
+                    "Replace it with the model's own tokenizer_config.json");
+        }
     }
 
     private static PretrainedModel onnx(Path model, Path tokenizerJson) {
