@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
+import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -37,6 +38,8 @@ public final class HubFolderReader {
     public static final String SAFETENSORS = "model.safetensors";
     public static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
     private static final long MAX_JSON_BYTES = 16L << 20;
+    /** The settings key gba4j writes into the safetensors metadata naming the classifier kind. */
+    public static final String GBA4J_HEAD = "gba4j.head";
     private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.safetensors");
 
     private HubFolderReader() {
@@ -64,6 +67,9 @@ public final class HubFolderReader {
         boolean robertaPrefix = false;
         for (Map.Entry<String, SafetensorsFile> e : byTensor.entrySet()) {
             String name = HfTensorNames.canonical(e.getKey());
+            if (name == null && gba4jClassifier(e.getValue(), e.getKey())) {
+                name = e.getKey(); // the head gba4j wrote (on [CLS], no pooler), never a Hub model's own
+            }
             if (name != null) {
                 robertaPrefix |= HfTensorNames.roberta(e.getKey());
                 String previous = raw.putIfAbsent(name, e.getKey());
@@ -92,7 +98,7 @@ public final class HubFolderReader {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
             INDArray array = byTensor.get(e.getValue()).read(e.getValue());
-            if (HfTensorNames.linearWeight(e.getKey())) {
+            if (HfTensorNames.linearWeight(e.getKey()) || e.getKey().equals(BertGraph.CLASSIFIER_WEIGHT)) {
                 if (array.rank() != 2) {
                     throw new ModelFileException(src, "tensor " + e.getValue() + " has rank " + array.rank() + ", expected 2",
                             "The checkpoint is not a BERT-family model");
@@ -102,6 +108,15 @@ public final class HubFolderReader {
             tensors.put(e.getKey(), array);
         }
         return new BertWeights(src, config(src, config, robertaPrefix, tensors), tensors);
+    }
+
+    /**
+     * A classification head is read only from a folder gba4j wrote for a head classifier: a Hub model's own
+     * {@code classifier.*} sits on the pooler, which gba4j does not build.
+     */
+    private static boolean gba4jClassifier(SafetensorsFile file, String name) {
+        return (name.equals(BertGraph.CLASSIFIER_WEIGHT) || name.equals(BertGraph.CLASSIFIER_BIAS))
+                && "classifier".equals(file.metadata().get(GBA4J_HEAD));
     }
 
     /** Tensor name -> the file that holds it: the single file, or the shards the index names. */

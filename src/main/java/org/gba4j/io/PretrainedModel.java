@@ -40,6 +40,13 @@ public record PretrainedModel(String name, BertWeights weights, Tokenizer tokeni
         return fromPath(Path.of(spec));
     }
 
+    /** Whether {@code path} names an ONNX export this class loads (a file, or a folder with model.onnx or onnx/model.onnx). */
+    public static boolean isOnnx(Path path) {
+        return Files.isRegularFile(path) && path.toString().endsWith(".onnx") || Files.isDirectory(path)
+                && !Files.isRegularFile(path.resolve(Gba4jCheckpoint.CHECKPOINT_JSON))
+                && (Files.isRegularFile(path.resolve("model.onnx")) || Files.isRegularFile(path.resolve("onnx/model.onnx")));
+    }
+
     private static PretrainedModel fromPath(Path path) {
         String name = path.toString();
         if (Files.isRegularFile(path) && name.endsWith(".onnx")) {

@@ -8,27 +8,32 @@ import java.util.Map;
 import org.gba4j.files.ModelFileException;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
+import org.gba4j.io.HubFolderReader;
+import org.gba4j.io.HubFolderWriter;
+import org.gba4j.io.LoadLimits;
 import org.gba4j.io.OnnxExporter;
 import org.gba4j.io.OutputException;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.io.SafetensorsFile;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.ClassifierHead;
 
 /**
- * A model written by {@code attack} or {@code defend}, and how it classifies. A prompt classifier
- * adapted from an ONNX export is written back as ONNX (the original graph with the adapted weights,
- * runnable in ONNX Runtime) with {@code tokenizer.json} and its settings as {@code gba4j.*} ONNX
- * metadata. Anything else (a checkpoint with a classification head, or a model that came from a
- * TensorFlow checkpoint or a gba4j checkpoint, or one whose vocabulary grew by appended soft-template
- * rows, see {@link SoftTemplate}) is a {@link Gba4jCheckpoint} with the settings in its metadata: the
- * original ONNX graph's shapes no longer fit a larger embedding matrix (a tied decoder's logits and
- * bias are declared with the old vocabulary size). Either way the folder appears only when complete ({@link AtomicFiles#writeFolder}).
+ * A model written by {@code attack} or {@code defend}, and how it classifies. By default a Hugging Face
+ * Hub folder ({@link HubFolderWriter}: {@code model.safetensors}, {@code config.json}, tokenizer files,
+ * {@code gba4j.json}) with the settings in the safetensors metadata. With {@link Format#ONNX}, a prompt
+ * classifier adapted from an ONNX export is written back as ONNX (the original graph with the adapted
+ * weights, runnable in ONNX Runtime) with {@code tokenizer.json}, {@code config.json} and its settings
+ * as {@code gba4j.*} ONNX metadata; only such a model can be (a head classifier, a TensorFlow source or a
+ * vocabulary grown by soft-template rows, see {@link SoftTemplate}, no longer fit the original graph).
+ * Folders written by earlier versions ({@link Gba4jCheckpoint}) are still read. Either way the folder
+ * appears only when complete ({@link AtomicFiles#writeFolder}).
  */
 public final class DefendedModel {
     public static final String MODEL = "model.onnx";
     public static final String TOKENIZER = "tokenizer.json";
     /** Setting keys. */
-    public static final String HEAD = "gba4j.head";
+    public static final String HEAD = HubFolderReader.GBA4J_HEAD;
     public static final String LABEL_WORDS = "gba4j.label_words";
     public static final String TEMPLATE_WIDTH = "gba4j.template_width";
     public static final String MAX_LENGTH = "gba4j.max_length";
@@ -36,6 +41,11 @@ public final class DefendedModel {
     public static final String CLASSES = "gba4j.classes";
 
     private DefendedModel() {
+    }
+
+    /** How a model is written: a Hugging Face Hub folder (safetensors), or the source's ONNX graph. */
+    public enum Format {
+        SAFETENSORS, ONNX
     }
 
     /**
@@ -102,16 +112,30 @@ public final class DefendedModel {
      */
     public static void write(PretrainedModel source, BertWeights weights, Settings settings, Map<String, String> provenance,
                              Path out, boolean overwrite) {
+        write(source, weights, settings, provenance, out, overwrite, Format.SAFETENSORS);
+    }
+
+    /** As {@link #write(PretrainedModel, BertWeights, Settings, Map, Path, boolean)}, in {@code format}. */
+    public static void write(PretrainedModel source, BertWeights weights, Settings settings, Map<String, String> provenance,
+                             Path out, boolean overwrite, Format format) {
         Map<String, String> metadata = new LinkedHashMap<>(provenance);
         metadata.putAll(settings.toMap());
-        boolean onnx = source.onnxFile() != null && !ClassifierHead.has(weights)
-                && weights.config().vocabSize() == source.weights().config().vocabSize();
+        boolean onnx = format == Format.ONNX && onnxFits(source, weights);
+        if (format == Format.ONNX && !onnx) { // known only after training: the trained model is kept, in the other format
+            System.err.println("note: the ONNX graph of " + source.name() + " cannot hold this model (a classification"
+                    + " head, appended template rows, or no ONNX source): writing it as safetensors instead");
+        }
+        Map<Integer, String> labels = new LinkedHashMap<>();
+        for (int c = 0; c < settings.classes(); c++) {
+            labels.put(c, settings.isPrompt() ? settings.labelWords().get(c) : "LABEL_" + c);
+        }
         AtomicFiles.FolderWriter content = folder -> {
             if (onnx) {
                 OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL));
                 Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
+                HubFolderWriter.writeConfigs(folder, weights.config(), source.tokenizer(), labels);
             } else {
-                Gba4jCheckpoint.writeInto(folder, weights, source.tokenizerFile(), new LinkedHashMap<>(metadata));
+                HubFolderWriter.writeInto(folder, weights, source.tokenizer(), source.tokenizerFile(), metadata, labels);
             }
         };
         try {
@@ -133,6 +157,12 @@ public final class DefendedModel {
             throw new OutputException("cannot write --out " + out + " (" + rootMessage(e) + ") nor a recovery folder ("
                     + String.join("; ", tried) + "); the trained model is lost: free disk space and run again", e);
         }
+    }
+
+    /** Whether {@code weights} can go back into {@code source}'s ONNX graph. */
+    static boolean onnxFits(PretrainedModel source, BertWeights weights) {
+        return source.onnxFile() != null && !ClassifierHead.has(weights)
+                && weights.config().vocabSize() == source.weights().config().vocabSize();
     }
 
     /** Where a model goes when --out cannot be written: the user's home, then the temporary folder. */
@@ -166,6 +196,10 @@ public final class DefendedModel {
 
     /** The settings of a folder written by {@link #write}. */
     public static Settings settings(Path dir) {
+        Path safetensors = dir.resolve(HubFolderReader.SAFETENSORS);
+        if (Files.isRegularFile(safetensors)) {
+            return Settings.fromMap(SafetensorsFile.open(safetensors, LoadLimits.DEFAULT).metadata(), safetensors);
+        }
         if (Gba4jCheckpoint.isCheckpoint(dir)) {
             return Settings.fromMap(Gba4jCheckpoint.readMetadata(dir), dir.resolve(Gba4jCheckpoint.METADATA_JSON));
         }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code defend} then {@code evaluate} on a few real MR rows: the defended MiniLM is written as ONNX
- * with its prompt settings, evaluates, can be overwritten, and an unrelated folder is never replaced.
+ * {@code defend} then {@code evaluate} on a few real MR rows: the defended MiniLM is written as a Hub
+ * folder (safetensors) with its prompt settings, evaluates, can be overwritten (as ONNX with
+ * {@code --format onnx}, which evaluates to the same scores), and an unrelated folder is never replaced.
  */
 class DefendEvaluateRoundTripTest {
     @TempDir
@@ -26,7 +27,10 @@ class DefendEvaluateRoundTripTest {
                 "--label-words", "terrible,good", "--epochs", "1", "--batch", "8", "--max-length", "24", "--out",
                 out.toString()};
         assertEquals(0, Experiments.run(defend));
-        assertTrue(Files.isRegularFile(out.resolve(DefendedModel.MODEL)));
+        for (String file : java.util.List.of("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
+                "gba4j.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(file)), file);
+        }
         assertEquals(java.util.List.of("terrible", "good"), DefendedModel.settings(out).labelWords());
 
         String printed = captureOut(() -> assertEquals(0, Experiments.run("evaluate", "--model", out.toString(), "--test",
@@ -49,7 +53,15 @@ class DefendEvaluateRoundTripTest {
         assertEquals(acc, Double.parseDouble(row[header.indexOf("acc")]), 1e-9);
         assertEquals(json.get("asr").getAsDouble(), Double.parseDouble(row[header.indexOf("asr")]), 1e-9);
 
-        assertEquals(0, Experiments.run(append(defend, "--overwrite")), "a model folder may be replaced");
+        assertEquals(0, Experiments.run(append(defend, "--overwrite", "--format", "onnx")), "a model folder may be replaced");
+        assertTrue(Files.isRegularFile(out.resolve(DefendedModel.MODEL)));
+        assertTrue(Files.isRegularFile(out.resolve("config.json")));
+        assertFalse(Files.exists(out.resolve("model.safetensors")));
+        evaluate[evaluate.length - 1] = "json";
+        com.google.gson.JsonObject onnx = com.google.gson.JsonParser.parseString(
+                captureOut(() -> assertEquals(0, Experiments.run(evaluate)))).getAsJsonObject();
+        assertEquals(acc, onnx.get("acc").getAsDouble(), 1e-9, "the same training, written as ONNX, scores the same");
+        assertEquals(json.get("asr").getAsDouble(), onnx.get("asr").getAsDouble(), 1e-9);
 
         Path unrelated = Files.createDirectories(dir.resolve("photos"));
         Files.writeString(unrelated.resolve("keep.txt"), "mine");
@@ -67,9 +79,9 @@ class DefendEvaluateRoundTripTest {
         assertEquals("12.5", EvaluateCommand.csvCell(12.5));
     }
 
-    private static String[] append(String[] args, String extra) {
-        String[] out = java.util.Arrays.copyOf(args, args.length + 1);
-        out[args.length] = extra;
+    private static String[] append(String[] args, String... extra) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + extra.length);
+        System.arraycopy(extra, 0, out, args.length, extra.length);
         return out;
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.gba4j.attack.Triggers;
 import org.gba4j.data.LabeledText;
-import org.gba4j.io.Gba4jCheckpoint;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.Tokenizer;
@@ -89,11 +88,12 @@ class RobertaPromptClassifierTest {
             }
             assertEquals(TRAIN.size(), classifier.predict(TRAIN).length);
 
-            // saved as a gba4j checkpoint (the ONNX graph has the old vocabulary size), reloaded with its template rows
+            // saved as a Hub folder (safetensors; the ONNX graph has the old vocabulary size), reloaded with its template rows
             BertWeights defended = classifier.model().weights();
             Path folder = out.resolve("defended");
             DefendedModel.write(roberta, defended, DefendedModel.Settings.prompt(labels, config), Map.of(), folder, false);
-            assertTrue(Gba4jCheckpoint.isCheckpoint(folder));
+            assertTrue(Files.isRegularFile(folder.resolve("model.safetensors")));
+            assertTrue(Files.isRegularFile(folder.resolve("config.json")));
             try (PretrainedModel reloaded = PretrainedModel.load(folder.toString())) {
                 SoftTemplate again = SoftTemplate.of(reloaded.weights(), reloaded.tokenizer(), 2);
                 assertEquals(0, again.appended(), "the saved rows are found, not appended again");
