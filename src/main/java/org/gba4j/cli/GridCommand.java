@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.gba4j.data.ProjectDatasets;
+import org.gba4j.experiment.AimedExperiment;
 import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.GridRunner;
 import org.gba4j.experiment.PaperDataset;
@@ -39,6 +40,10 @@ final class GridCommand implements Callable<Integer> {
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
     String model;
 
+    @Option(names = "--aim", description = "GBA cells run gba4j's aimed broadcast (GBA, then the dev-chosen trigger"
+            + " scan; not the paper's literal form): stored apart, reported as NAME-aimed.md/csv")
+    boolean aim;
+
     @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
     boolean force;
 
@@ -66,15 +71,17 @@ final class GridCommand implements Callable<Integer> {
         }
         List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
                 : datasets.stream().map(PaperDataset::of).toList();
-        String command = "java -jar experiments.jar " + experiment.name() + " --profile " + profile
+        Experiment chosenExperiment = aim ? new AimedExperiment(experiment) : experiment;
+        String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "") + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets)) + " --seed " + seedOption.seed
                 + (model == null ? "" : " --model " + model);
         GridRunner runner = new GridRunner(chosen, seedOption.seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seedOption.seed),
                 reports, force, command);
-        String markdown = runner.run(experiment, tasks, System.out);
+        String markdown = runner.run(chosenExperiment, tasks, System.out);
         System.out.println();
         System.out.println(markdown);
-        System.out.println("wrote " + reports.resolve(experiment.name() + ".csv") + " and " + experiment.name() + ".md");
+        System.out.println("wrote " + reports.resolve(chosenExperiment.name() + ".csv") + " and " + chosenExperiment.name()
+                + ".md");
         return 0;
     }
 }

@@ -3,7 +3,10 @@ package org.gba4j.experiment;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.gba4j.defense.Defenses;
+import org.gba4j.prompt.TriggerScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +76,22 @@ class CellConfigurationTest {
         assertEquals("0.1", decoupled.get("defense.config.broadcast.learning_rate"));
         assertNotEquals(CellConfiguration.fingerprint(GBA, Profile.QUICK, 42),
                 CellConfiguration.fingerprint(GBA.with("aim", "true"), Profile.QUICK, 42));
+    }
+
+    @Test
+    void anAimedGridAimsOnlyItsGbaCellsAndRecordsTheScan() {
+        Experiment aimed = new AimedExperiment(new Table12());
+        assertEquals("table12-aimed", aimed.name());
+        List<Cell> cells = aimed.cells(List.of(PaperDataset.of("mr")));
+        assertEquals(new Table12().cells(List.of(PaperDataset.of("mr"))).size(), cells.size());
+        for (Cell c : cells) {
+            assertEquals(c.defense().equals(Defenses.GBA), c.params().equals(Map.of("aim", "true")), c.id());
+        }
+        Cell gba = cells.stream().filter(c -> c.defense().equals(Defenses.GBA)).findFirst().orElseThrow();
+        Map<String, String> settings = CellConfiguration.of(gba, Profile.QUICK, 42);
+        assertEquals(Double.toString(TriggerScan.Config.DEFAULT.minLift()), settings.get("defense.config.aim.min_lift"));
+        assertEquals(TriggerScan.Config.DEFAULT.probe().name().toLowerCase(java.util.Locale.ROOT), settings.get("defense.config.aim.probe"));
+        assertEquals("0", CellConfiguration.of(GBA, Profile.QUICK, 42).get("defense.config.aim.rows"), "literal: no scan");
     }
 
     @Test
