@@ -12,17 +12,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.TriggerPosition;
 import org.gba4j.attack.Triggers;
-import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
-import org.gba4j.eval.Metrics;
-import org.gba4j.files.ModelFileException;
+import org.gba4j.eval.Evaluation;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.prompt.DefendedModel;
-import org.gba4j.prompt.LabelWords;
-import org.gba4j.prompt.PromptClassifier;
-import org.gba4j.prompt.PromptConfig;
-import org.gba4j.prompt.PromptMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,7 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (triggers != null) {
                 triggers.forEach(t -> Triggers.singleTokenId(t, pretrained.tokenizer()));
             }
-            System.out.print(format(scores(classifier(pretrained, settings), data)));
+            System.out.print(format(scores(DefendedModel.classifier(pretrained, settings), data)));
         }
         return 0;
     }
@@ -95,26 +89,24 @@ final class EvaluateCommand implements Callable<Integer> {
      * Rates as percentages, correlations as they are.
      */
     Map<String, Object> scores(TextClassifier classifier, List<LabeledText> data) {
-        int[] gold = data.stream().mapToInt(LabeledText::label).toArray();
-        int[] predicted = classifier.predict(data);
+        List<LabeledText> triggered = triggers == null ? null : new Poisoner(triggers, target, seed.seed).triggerTest(data,
+                count, position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM);
+        Evaluation e = Evaluation.of(classifier, data, triggered, target);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());
         out.put("test", test.toString());
-        out.put("rows", data.size());
-        out.put("acc", 100 * Metrics.accuracy(predicted, gold));
-        out.put("majority", 100 * Metrics.majorityRate(gold));
-        out.put("mcc", Metrics.matthewsCorrelation(predicted, gold));
-        if (triggers != null) {
-            Poisoner poisoner = new Poisoner(triggers, target, seed.seed);
-            int[] attacked = classifier.predict(poisoner.triggerTest(data, count,
-                    position.equals("start") ? TriggerPosition.START : TriggerPosition.RANDOM));
+        out.put("rows", e.rows());
+        out.put("acc", e.acc());
+        out.put("majority", e.majority());
+        out.put("mcc", e.mcc());
+        if (e.hasAttack()) {
             out.put("trigger", String.join(",", triggers));
             out.put("target", target);
             out.put("position", position);
             out.put("count", count);
-            out.put("asr", 100 * Metrics.attackSuccessRate(attacked, gold, target));
-            out.put("clean_target_rate", 100 * Metrics.cleanTargetRate(predicted, gold, target));
-            out.put("asrr_mcc", Metrics.asrrMatthews(predicted, attacked, gold));
+            out.put("asr", e.asr());
+            out.put("clean_target_rate", e.cleanTargetRate());
+            out.put("asrr_mcc", e.asrrMcc());
         }
         return out;
     }
@@ -146,28 +138,5 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static String csvCell(Object value) {
         return csvRow(List.of(value));
-    }
-
-    /** The saved model's own way of classifying: its prompt and label words, or its classification head. */
-    static TextClassifier classifier(PretrainedModel pretrained, DefendedModel.Settings settings) {
-        if (!settings.isPrompt()) {
-            if (!org.gba4j.model.ClassifierHead.has(pretrained.weights())) {
-                throw new IllegalArgumentException("this model has no classification head (e.g. a NeuBA encoder):"
-                        + " fine-tune it first, e.g. defend --method clean-ft");
-            }
-            long headClasses = pretrained.weights().get(org.gba4j.model.BertGraph.CLASSIFIER_WEIGHT).columns();
-            if (headClasses != settings.classes()) {
-                throw new ModelFileException("--model", "has a " + headClasses + "-class head but its settings"
-                        + " say " + settings.classes() + " classes", "Write the model again");
-            }
-            return new FineTuning(1e-5, 1, 32, settings.maxLength(), 0).classifier(pretrained.weights(),
-                    pretrained.tokenizer(), settings.classes());
-        }
-        LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
-        PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
-        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), org.gba4j.prompt.BroadcastSettings.NONE,
-                org.gba4j.prompt.TriggerScan.Config.OFF,
-                settings.temperature(), "adam", 1e-5, 0, 1, 32, settings.maxLength(), 0);
-        return new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
     }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gba4j.classify.FineTuning;
+import org.gba4j.classify.TextClassifier;
 import org.gba4j.files.ModelFileException;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.Gba4jCheckpoint;
@@ -207,5 +209,27 @@ public final class DefendedModel {
             return Settings.fromMap(OnnxExporter.readMetadata(dir.resolve(MODEL)), dir.resolve(MODEL));
         }
         throw new ModelFileException(dir, "is not a model folder written by gba4j", "Give the --out folder of attack or defend");
+    }
+
+    /** The saved model's own way of classifying: its prompt and label words, or its classification head. */
+    public static TextClassifier classifier(PretrainedModel pretrained, Settings settings) {
+        if (!settings.isPrompt()) {
+            if (!ClassifierHead.has(pretrained.weights())) {
+                throw new IllegalArgumentException("this model has no classification head (e.g. a NeuBA encoder):"
+                        + " fine-tune it first, e.g. defend --method clean-ft");
+            }
+            long headClasses = pretrained.weights().get(org.gba4j.model.BertGraph.CLASSIFIER_WEIGHT).columns();
+            if (headClasses != settings.classes()) {
+                throw new ModelFileException("--model", "has a " + headClasses + "-class head but its settings"
+                        + " say " + settings.classes() + " classes", "Write the model again");
+            }
+            return new FineTuning(1e-5, 1, 32, settings.maxLength(), 0).classifier(pretrained.weights(),
+                    pretrained.tokenizer(), settings.classes());
+        }
+        LabelWords labels = LabelWords.of(settings.labelWords(), pretrained.tokenizer());
+        PromptMode mode = settings.templateWidth() > 0 ? PromptMode.PT_SOFT : PromptMode.PT;
+        PromptConfig config = new PromptConfig(mode, settings.templateWidth(), BroadcastSettings.NONE, TriggerScan.Config.OFF,
+                settings.temperature(), "adam", 1e-5, 0, 1, 32, settings.maxLength(), 0);
+        return new PromptClassifier(pretrained.weights(), pretrained.tokenizer(), labels, config);
     }
 }

@@ -1,0 +1,48 @@
+package org.gba4j.eval;
+
+import java.util.List;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.data.LabeledText;
+
+/**
+ * What {@code evaluate} reports for one classifier on one test set, rates in percent: ACC, the majority-class rate
+ * (a classifier at or below it has learnt nothing) and Matthews correlation on the clean rows; with triggered rows
+ * also ASR (section 4.3), the clean target rate (the share of clean non-target rows already predicted as the target:
+ * an ASR means something only above it) and ASRR on Matthews correlation (Eq. 6). The trigger fields are NaN without
+ * triggered rows.
+ */
+public record Evaluation(int rows, double acc, double majority, double mcc, int target, double asr, double cleanTargetRate,
+                         double asrrMcc) {
+
+    /** Clean scores only. */
+    public static Evaluation of(TextClassifier classifier, List<LabeledText> clean) {
+        return of(classifier, clean, null, -1);
+    }
+
+    /**
+     * Scores on {@code clean}; with {@code triggered} (the same rows with the trigger inserted, in the same order)
+     * also the attack's.
+     */
+    public static Evaluation of(TextClassifier classifier, List<LabeledText> clean, List<LabeledText> triggered,
+                                int target) {
+        int[] gold = clean.stream().mapToInt(LabeledText::label).toArray();
+        int[] predicted = classifier.predict(clean);
+        double acc = 100 * Metrics.accuracy(predicted, gold);
+        double majority = 100 * Metrics.majorityRate(gold);
+        double mcc = Metrics.matthewsCorrelation(predicted, gold);
+        if (triggered == null) {
+            return new Evaluation(clean.size(), acc, majority, mcc, target, Double.NaN, Double.NaN, Double.NaN);
+        }
+        if (triggered.size() != clean.size()) {
+            throw new IllegalArgumentException("the triggered rows must be the clean rows, one each: " + triggered.size()
+                    + " vs " + clean.size());
+        }
+        int[] attacked = classifier.predict(triggered);
+        return new Evaluation(clean.size(), acc, majority, mcc, target, 100 * Metrics.attackSuccessRate(attacked, gold, target),
+                100 * Metrics.cleanTargetRate(predicted, gold, target), Metrics.asrrMatthews(predicted, attacked, gold));
+    }
+
+    public boolean hasAttack() {
+        return !Double.isNaN(asr);
+    }
+}
