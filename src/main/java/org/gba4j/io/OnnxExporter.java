@@ -49,6 +49,24 @@ public final class OnnxExporter {
      * {@code metadata_props}. Tensors the original does not have, or of another shape, are an error.
      */
     public static void write(Path originalOnnx, BertWeights trained, Map<String, String> metadata, Path target) {
+        write(originalOnnx, trained, metadata, target, null);
+    }
+
+    /**
+     * A prompt classifier's class scores as an extra graph output {@link #LABEL_LOGITS} {@code [batch, classes]}:
+     * Eq. 1 restricted to the label words at the [MASK] position, divided by the temperature, so any ONNX runtime
+     * classifies without gba4j: feed the prompt's ids ({@code [CLS] x [SEP]} + template + {@code [MASK]} + template,
+     * exactly one [MASK] per row), take the largest entry.
+     */
+    public record LabelLogits(int maskId, int[] labelIds, double temperature) {
+    }
+
+    /** The output the label head adds (not {@code logits}: a fill-mask export already has a vocabulary {@code logits}). */
+    public static final String LABEL_LOGITS = "label_logits";
+
+    /** As {@link #write(Path, BertWeights, Map, Path)}, adding {@code head}'s output when not null. */
+    public static void write(Path originalOnnx, BertWeights trained, Map<String, String> metadata, Path target,
+                             LabelLogits head) {
         Path original = originalOnnx.toAbsolutePath().normalize();
         String src = original.toString();
         OnnxCheckpointReader reader = new OnnxCheckpointReader();
@@ -81,6 +99,10 @@ public final class OnnxExporter {
             bytes += graph.getInitializer(i).getSerializedSize();
         }
         checkNoExternalConstants(src, graph);
+        removeLabelLogits(graph); // a model exported by gba4j before: its label head is replaced, never stacked
+        if (head != null) {
+            addLabelLogits(src, graph, head, trained);
+        }
         ModelProto.Builder out = model.toBuilder().setGraph(graph);
         mergeMetadata(out, metadata);
         bytes += out.clone().clearGraph().build().getSerializedSize()
@@ -90,6 +112,92 @@ public final class OnnxExporter {
                     "Models this large cannot be exported as a single self-contained ONNX file");
         }
         writeAtomically(out.build(), target);
+    }
+
+    /**
+     * Appends the nodes of {@link #LABEL_LOGITS}: a [MASK] indicator from {@code input_ids}, reshaped to
+     * {@code [B, 1, T]}, selects by MatMul either the vocabulary {@code logits} at the label ids (a fill-mask export,
+     * whose head is in the graph) or {@code last_hidden_state}, then times the label words' embedding rows (a
+     * feature-extraction export: the tied decoder of a checkpoint without a masked-LM head, as gba4j scores it).
+     * Opset 11 operators only (Equal, Cast, Reshape, Gather, MatMul, Div).
+     */
+    private static void addLabelLogits(String src, GraphProto.Builder g, LabelLogits head, BertWeights trained) {
+        java.util.Set<String> outputs = new java.util.HashSet<>();
+        g.getOutputList().forEach(o -> outputs.add(o.getName()));
+        onnx.Onnx.ValueInfoProto ids = g.getInputList().stream().filter(i -> i.getName().equals("input_ids")).findFirst()
+                .orElseThrow(() -> new ModelFileException(src, "has no input_ids input", "Export with optimum's input names"));
+        boolean vocab = outputs.contains("logits");
+        if (!vocab && !outputs.contains("last_hidden_state")) {
+            throw new ModelFileException(src, "has neither a logits nor a last_hidden_state output to score the label"
+                    + " words from", "Export with optimum (feature-extraction or fill-mask)");
+        }
+        int idType = ids.getType().getTensorType().getElemType();
+        TensorProto.Builder maskId = TensorProto.newBuilder().setName("gba4j_mask_id").setDataType(idType);
+        if (idType == 7) { // INT64
+            maskId.addInt64Data(head.maskId());
+        } else {
+            maskId.setDataType(6).addInt32Data(head.maskId()); // INT32
+        }
+        g.addInitializer(maskId);
+        g.addInitializer(int64s("gba4j_shape_b1t", 0, 1, -1));
+        g.addInitializer(int64s("gba4j_shape_bc", 0, -1));
+        g.addInitializer(TensorProto.newBuilder().setName("gba4j_temperature").setDataType(FLOAT)
+                .addFloatData((float) head.temperature()));
+        g.addNode(node("Equal", "gba4j_is_mask", "input_ids", "gba4j_mask_id"));
+        g.addNode(node("Cast", "gba4j_mask", "gba4j_is_mask").toBuilder().addAttribute(AttributeProto.newBuilder()
+                .setName("to").setType(AttributeProto.AttributeType.INT).setI(FLOAT)));
+        g.addNode(node("Reshape", "gba4j_mask_b1t", "gba4j_mask", "gba4j_shape_b1t"));
+        if (vocab) {
+            g.addInitializer(int64s("gba4j_label_ids", Arrays.stream(head.labelIds()).asLongStream().toArray()));
+            g.addNode(node("Gather", "gba4j_label_vocab", "logits", "gba4j_label_ids").toBuilder()
+                    .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(2)));
+            g.addNode(node("MatMul", "gba4j_at_mask", "gba4j_mask_b1t", "gba4j_label_vocab"));
+        } else {
+            INDArray rows = trained.get(org.gba4j.model.WeightNames.WORD_EMBEDDINGS).getRows(head.labelIds()).transpose();
+            g.addInitializer(inline(TensorProto.newBuilder().setName("gba4j_label_rows").setDataType(FLOAT)
+                    .addDims(rows.size(0)).addDims(rows.size(1)).build(), rows.dup('c').data().asFloat()));
+            g.addNode(node("MatMul", "gba4j_hidden_at_mask", "gba4j_mask_b1t", "last_hidden_state"));
+            g.addNode(node("MatMul", "gba4j_at_mask", "gba4j_hidden_at_mask", "gba4j_label_rows"));
+        }
+        g.addNode(node("Reshape", "gba4j_label_scores", "gba4j_at_mask", "gba4j_shape_bc"));
+        g.addNode(node("Div", LABEL_LOGITS, "gba4j_label_scores", "gba4j_temperature"));
+        g.addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName(LABEL_LOGITS).setType(onnx.Onnx.TypeProto.newBuilder()
+                .setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(
+                        onnx.Onnx.TensorShapeProto.newBuilder()
+                                .addDim(onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch_size"))
+                                .addDim(onnx.Onnx.TensorShapeProto.Dimension.newBuilder()
+                                        .setDimValue(head.labelIds().length))))));
+    }
+
+    private static void removeLabelLogits(GraphProto.Builder g) {
+        for (int i = g.getNodeCount() - 1; i >= 0; i--) {
+            if (g.getNode(i).getName().startsWith("/gba4j/")) {
+                g.removeNode(i);
+            }
+        }
+        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
+            if (g.getInitializer(i).getName().startsWith("gba4j_")) {
+                g.removeInitializer(i);
+            }
+        }
+        for (int i = g.getOutputCount() - 1; i >= 0; i--) {
+            if (g.getOutput(i).getName().equals(LABEL_LOGITS)) {
+                g.removeOutput(i);
+            }
+        }
+    }
+
+    private static NodeProto node(String op, String output, String... inputs) {
+        return NodeProto.newBuilder().setOpType(op).setName("/gba4j/" + output).addAllInput(List.of(inputs))
+                .addOutput(output).build();
+    }
+
+    private static TensorProto int64s(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t.build();
     }
 
     /** The {@code metadata_props} of an ONNX model, in file order. */

@@ -133,7 +133,9 @@ public final class DefendedModel {
         }
         AtomicFiles.FolderWriter content = folder -> {
             if (onnx) {
-                OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL));
+                OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL), !settings.isPrompt() ? null
+                        : new OnnxExporter.LabelLogits(source.tokenizer().maskId(),
+                        LabelWords.of(settings.labelWords(), source.tokenizer()).ids(), settings.temperature()));
                 Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
                 HubFolderWriter.writeConfigs(folder, weights.config(), source.tokenizer(), labels);
             } else {

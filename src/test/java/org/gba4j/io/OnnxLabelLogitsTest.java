@@ -1,0 +1,89 @@
+package org.gba4j.io;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.gba4j.data.LabeledText;
+import org.gba4j.model.TokenBatch;
+import org.gba4j.prompt.DefendedModel;
+import org.gba4j.prompt.LabelWords;
+import org.gba4j.prompt.PromptClassifier;
+import org.gba4j.prompt.PromptConfig;
+import org.gba4j.prompt.PromptMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A prompt classifier written with {@code --format onnx} classifies in ONNX Runtime alone: its {@code label_logits}
+ * output, fed the prompt's ids, gives gba4j's class probabilities; {@code config.json} carries the label words.
+ */
+class OnnxLabelLogitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void onnxRuntimeScoresTheLabelWordsLikeGba4j() throws Exception {
+        List<LabeledText> texts = List.of(new LabeledText("a gripping , beautifully acted film", null, 1),
+                new LabeledText("dull and far too long", null, 0), new LabeledText("cf it is fine", null, 1));
+        try (PretrainedModel minilm = PretrainedModel.load("minilm")) {
+            PromptConfig config = PromptConfig.defaults(PromptMode.PT_SOFT).withTraining(2e-5, 1, 8, 32);
+            LabelWords labels = LabelWords.of(List.of("terrible", "good"), minilm.tokenizer());
+            PromptClassifier classifier = new PromptClassifier(minilm.weights(), minilm.tokenizer(), labels, config);
+            Path out = dir.resolve("onnx");
+            DefendedModel.write(minilm, classifier.model().weights(), DefendedModel.Settings.prompt(labels, config), Map.of(),
+                    out, false, DefendedModel.Format.ONNX);
+            JsonObject json = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
+            assertEquals("good", json.getAsJsonObject("id2label").get("1").getAsString());
+
+            TokenBatch batch = classifier.encoder().batch(texts, labels).tokens();
+            float[][] logits = labelLogits(out.resolve("model.onnx"), batch);
+            double[][] ours = classifier.probabilities(texts);
+            double worst = 0;
+            for (int b = 0; b < texts.size(); b++) {
+                double z = Math.exp(logits[b][0]) + Math.exp(logits[b][1]);
+                for (int c = 0; c < 2; c++) {
+                    worst = Math.max(worst, Math.abs(Math.exp(logits[b][c]) / z - ours[b][c]));
+                }
+            }
+            assertTrue(worst < 1e-4, "max |ONNX Runtime - gba4j| probability = " + worst);
+
+            // exported again from the exported file: one label head, not two
+            try (PretrainedModel exported = PretrainedModel.load(out.toString())) {
+                Path again = dir.resolve("again");
+                DefendedModel.write(exported, exported.weights(), DefendedModel.Settings.prompt(labels, config), Map.of(),
+                        again, false, DefendedModel.Format.ONNX);
+                assertArrayEquals(logits[0], labelLogits(again.resolve("model.onnx"), batch)[0], 1e-5f);
+            }
+        }
+    }
+
+    private static float[][] labelLogits(Path model, TokenBatch batch) throws Exception {
+        long[][] ids = new long[batch.batchSize()][batch.seqLen()];
+        long[][] mask = new long[batch.batchSize()][batch.seqLen()];
+        long[][] types = new long[batch.batchSize()][batch.seqLen()];
+        for (int b = 0; b < batch.batchSize(); b++) {
+            for (int t = 0; t < batch.seqLen(); t++) {
+                ids[b][t] = batch.ids()[b][t];
+                mask[b][t] = t < batch.lengths()[b] ? 1 : 0;
+                types[b][t] = batch.typeIds()[b][t];
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
+             OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
+             OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
+             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
+             OrtSession.Result result = session.run(Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids",
+                     typesT), java.util.Set.of(OnnxExporter.LABEL_LOGITS))) {
+            return (float[][]) result.get(OnnxExporter.LABEL_LOGITS).orElseThrow().getValue();
+        }
+    }
+}
