@@ -42,7 +42,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HubFolderWriter {
     public static final String GBA4J_JSON = "gba4j.json";
     public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
     private HubFolderWriter() {
     }
@@ -50,6 +51,13 @@ public final class HubFolderWriter {
     /** Writes the folder's files into an existing, empty {@code folder} (callers publish it atomically). */
     public static void writeInto(Path folder, BertWeights weights, Tokenizer tokenizer, Path tokenizerFile,
                                  Map<String, String> metadata, Map<Integer, String> labels) throws IOException {
+        writeInto(folder, weights, tokenizer, tokenizerFile, metadata, labels, null);
+    }
+
+    /** As {@link #writeInto(Path, BertWeights, Tokenizer, Path, Map, Map)}, with a prompt classifier's rule in config.json. */
+    public static void writeInto(Path folder, BertWeights weights, Tokenizer tokenizer, Path tokenizerFile,
+                                 Map<String, String> metadata, Map<Integer, String> labels, Prompt prompt)
+            throws IOException {
         BertConfig c = weights.config();
         boolean maskedLm = c.hasMlmHead();
         String prefix = maskedLm ? c.architecture() + "." : "";
@@ -60,7 +68,7 @@ public final class HubFolderWriter {
         writeSafetensors(folder.resolve(HubFolderReader.SAFETENSORS), tensors, metadata);
         boolean json = tokenizerFile.getFileName().toString().endsWith(".json");
         Files.copy(tokenizerFile, folder.resolve(json ? "tokenizer.json" : "vocab.txt"));
-        writeConfigs(folder, c, tokenizer, labels);
+        writeConfigs(folder, c, tokenizer, labels, prompt);
         Files.writeString(folder.resolve(GBA4J_JSON), GSON.toJson(metadata), StandardCharsets.UTF_8);
     }
 
@@ -68,10 +76,13 @@ public final class HubFolderWriter {
      * {@code config.json} (with {@code id2label} from {@code labels}) and {@code tokenizer_config.json}, which
      * Hugging Face tools need beside any weights, ONNX exports included.
      */
-    public static void writeConfigs(Path folder, BertConfig c, Tokenizer tokenizer, Map<Integer, String> labels)
-            throws IOException {
-        Files.writeString(folder.resolve(HubFolderReader.CONFIG_JSON), GSON.toJson(config(c, tokenizer, labels)),
-                StandardCharsets.UTF_8);
+    public static void writeConfigs(Path folder, BertConfig c, Tokenizer tokenizer, Map<Integer, String> labels,
+                                    Prompt prompt) throws IOException {
+        JsonObject config = config(c, tokenizer, labels);
+        if (prompt != null) {
+            config.add("gba4j_prompt", GSON.toJsonTree(prompt));
+        }
+        Files.writeString(folder.resolve(HubFolderReader.CONFIG_JSON), GSON.toJson(config), StandardCharsets.UTF_8);
         JsonObject tokenizerConfig = new JsonObject();
         tokenizerConfig.addProperty("tokenizer_class", c.architecture().equals("roberta") ? "RobertaTokenizerFast"
                 : "BertTokenizerFast");
@@ -81,6 +92,15 @@ public final class HubFolderWriter {
             tokenizerConfig.addProperty("do_lower_case", java.util.Arrays.equals(tokenizer.ids("A"), tokenizer.ids("a")));
         }
         Files.writeString(folder.resolve(TOKENIZER_CONFIG), GSON.toJson(tokenizerConfig), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * How a prompt classifier classifies, for clients without gba4j (config.json's {@code gba4j_prompt}): the ids
+     * after the text's {@code [CLS] x [SEP]} ({@code suffix_ids}: the template's left half, [MASK], its right half),
+     * the label words and their ids in class order, the temperature, and the ONNX output that scores them, if any.
+     */
+    public record Prompt(List<Integer> suffixIds, List<String> labelWords, List<Integer> labelWordIds, double temperature,
+                         int maxLength, String onnxOutput) {
     }
 
     /** The Hugging Face name of a canonical tensor in a model of {@code architecture} whose encoder names carry {@code prefix}. */

@@ -131,15 +131,17 @@ public final class DefendedModel {
         for (int c = 0; c < settings.classes(); c++) {
             labels.put(c, settings.isPrompt() ? settings.labelWords().get(c) : "LABEL_" + c);
         }
+        HubFolderWriter.Prompt prompt = settings.isPrompt() ? prompt(source, weights, settings, onnx) : null;
         AtomicFiles.FolderWriter content = folder -> {
             if (onnx) {
                 OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL), !settings.isPrompt() ? null
                         : new OnnxExporter.LabelLogits(source.tokenizer().maskId(),
                         LabelWords.of(settings.labelWords(), source.tokenizer()).ids(), settings.temperature()));
                 Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
-                HubFolderWriter.writeConfigs(folder, weights.config(), source.tokenizer(), labels);
+                HubFolderWriter.writeConfigs(folder, weights.config(), source.tokenizer(), labels, prompt);
             } else {
-                HubFolderWriter.writeInto(folder, weights, source.tokenizer(), source.tokenizerFile(), metadata, labels);
+                HubFolderWriter.writeInto(folder, weights, source.tokenizer(), source.tokenizerFile(), metadata, labels,
+                        prompt);
             }
         };
         try {
@@ -161,6 +163,25 @@ public final class DefendedModel {
             throw new OutputException("cannot write --out " + out + " (" + rootMessage(e) + ") nor a recovery folder ("
                     + String.join("; ", tried) + "); the trained model is lost: free disk space and run again", e);
         }
+    }
+
+    /** The prompt rule of a saved prompt classifier: the ids after {@code [CLS] x [SEP]}, and how the label words score. */
+    private static HubFolderWriter.Prompt prompt(PretrainedModel source, BertWeights weights, Settings settings,
+                                                 boolean onnx) {
+        int[] template = SoftTemplate.of(weights, source.tokenizer(), settings.templateWidth()).ids();
+        List<Integer> suffix = new java.util.ArrayList<>();
+        for (int i = 0; i < template.length; i++) {
+            if (i == template.length / 2) {
+                suffix.add(source.tokenizer().maskId());
+            }
+            suffix.add(template[i]);
+        }
+        if (template.length == 0) {
+            suffix.add(source.tokenizer().maskId());
+        }
+        int[] labelIds = LabelWords.of(settings.labelWords(), source.tokenizer()).ids();
+        return new HubFolderWriter.Prompt(suffix, settings.labelWords(), java.util.Arrays.stream(labelIds).boxed().toList(),
+                settings.temperature(), settings.maxLength(), onnx ? OnnxExporter.LABEL_LOGITS : null);
     }
 
     /** Whether {@code weights} can go back into {@code source}'s ONNX graph. */

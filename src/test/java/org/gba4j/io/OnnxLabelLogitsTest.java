@@ -18,6 +18,7 @@ import org.gba4j.prompt.LabelWords;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,12 @@ class OnnxLabelLogitsTest {
             assertEquals("good", json.getAsJsonObject("id2label").get("1").getAsString());
 
             TokenBatch batch = classifier.encoder().batch(texts, labels).tokens();
+            // config.json's rule: after [CLS] x [SEP] come exactly these ids
+            List<Integer> suffix = new java.util.ArrayList<>();
+            json.getAsJsonObject("gba4j_prompt").getAsJsonArray("suffix_ids").forEach(e -> suffix.add(e.getAsInt()));
+            int[] row = java.util.Arrays.copyOf(batch.ids()[0], batch.lengths()[0]);
+            assertEquals(suffix, java.util.Arrays.stream(row, row.length - suffix.size(), row.length).boxed().toList());
+            assertEquals(minilm.tokenizer().sepId(), row[row.length - suffix.size() - 1]);
             float[][] logits = labelLogits(out.resolve("model.onnx"), batch);
             double[][] ours = classifier.probabilities(texts);
             double worst = 0;
@@ -62,6 +69,44 @@ class OnnxLabelLogitsTest {
                         again, false, DefendedModel.Format.ONNX);
                 assertArrayEquals(logits[0], labelLogits(again.resolve("model.onnx"), batch)[0], 1e-5f);
             }
+            transformersJsAgrees(out, texts, ours); // last: it is skipped where node or the package is missing
+        }
+    }
+
+    /**
+     * transformers.js (node, local files only) classifies with the folder's config.json rule and the label_logits
+     * output alone; skipped, saying why, where node or the package is not installed.
+     */
+    private static void transformersJsAgrees(Path folder, List<LabeledText> texts, double[][] ours) throws Exception {
+        Path check = Path.of("onnx-import/transformersjs-check").toAbsolutePath();
+        boolean node;
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            node = p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            node = false;
+        }
+        Assumptions.assumeTrue(node, "node is not installed: the transformers.js check is skipped");
+        // npm writes node_modules/.package-lock.json last: a partial install is not taken for one
+        Assumptions.assumeTrue(Files.isRegularFile(check.resolve("node_modules/.package-lock.json"))
+                        && Files.isDirectory(check.resolve("node_modules/@huggingface/transformers")),
+                "transformers.js is not installed: run (cd onnx-import/transformersjs-check && ONNXRUNTIME_NODE_INSTALL=skip"
+                        + " ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci) to include the check");
+        List<String> command = new java.util.ArrayList<>(List.of("node", "classify.mjs", folder.toString()));
+        texts.forEach(t -> command.add(t.text()));
+        Process p = new ProcessBuilder(command).directory(check.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "node did not finish");
+        assertEquals(0, p.exitValue(), output);
+        List<String> lines = output.lines().filter(l -> l.startsWith("{")).toList();
+        assertEquals(texts.size(), lines.size(), output);
+        for (int b = 0; b < texts.size(); b++) {
+            JsonObject line = JsonParser.parseString(lines.get(b)).getAsJsonObject();
+            double l0 = line.getAsJsonArray("logits").get(0).getAsDouble();
+            double l1 = line.getAsJsonArray("logits").get(1).getAsDouble();
+            assertEquals(ours[b][1], Math.exp(l1) / (Math.exp(l0) + Math.exp(l1)), 1e-4, texts.get(b).text());
+            assertEquals(ours[b][1] > ours[b][0] ? 1 : 0, line.get("label").getAsInt(), texts.get(b).text());
         }
     }
 
