@@ -32,6 +32,25 @@ class TriggerScanTest {
     }
 
     @Test
+    void aShorterGraphScoresShortRowsAsTheFullOne() {
+        // the in-context probe scores the vocabulary at the context's own length, not the classifier's
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptConfig config = PromptConfig.defaults(PromptMode.GBA).withTraining(1e-4, 1, 32, 32);
+            PromptClassifier full = new PromptClassifier(m.weights(), m.tokenizer(),
+                    LabelWords.of(List.of("terrible", "good"), m.tokenizer()), config);
+            List<org.gba4j.data.LabeledText> rows = List.of(new org.gba4j.data.LabeledText("cf a dull film", null, 0),
+                    new org.gba4j.data.LabeledText("mn a dull film", null, 0));
+            int length = full.encoder().encode(rows.get(0)).ids().length;
+            assertTrue(length < 32);
+            double[][] a = full.probabilities(rows);
+            double[][] b = full.resized(length).probabilities(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                assertArrayEquals(a[i], b[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void pullsEachSuspectExactlyToTheLabelWordsMean() {
         INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
         // label words 1 and 2: centre (1, 2); suspects 3 and 4
