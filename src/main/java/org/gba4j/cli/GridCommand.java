@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.experiment.AimedExperiment;
+import org.gba4j.experiment.CellResult;
 import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.GridRunner;
 import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
+import org.gba4j.experiment.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +38,11 @@ final class GridCommand implements Callable<Integer> {
 
     @Mixin
     SeedOption seedOption;
+
+    @Option(names = "--seeds", split = ",", description = "run the grid once per seed (each its own data sample, backdoor"
+            + " and initialisation) and report them together: mean +/- std over seeds, one CSV row per cell and seed;"
+            + " overrides --seed")
+    List<Long> seeds;
 
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
     String model;
@@ -72,12 +79,23 @@ final class GridCommand implements Callable<Integer> {
         List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
                 : datasets.stream().map(PaperDataset::of).toList();
         Experiment chosenExperiment = aim ? new AimedExperiment(experiment) : experiment;
+        List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seedOption.seed) : List.copyOf(seeds);
+        if (runSeeds.stream().distinct().count() != runSeeds.size()) {
+            throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
+        }
         String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "") + " --profile " + profile
-                + (datasets == null ? "" : " --datasets " + String.join(",", datasets)) + " --seed " + seedOption.seed
+                + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
+                + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()
+                .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 + (model == null ? "" : " --model " + model);
-        GridRunner runner = new GridRunner(chosen, seedOption.seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seedOption.seed),
-                reports, force, command);
-        String markdown = runner.run(chosenExperiment, tasks, System.out);
+        List<CellResult> results = new java.util.ArrayList<>();
+        for (long seed : runSeeds) {
+            GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
+                    reports, force, command);
+            results.addAll(runner.compute(chosenExperiment, tasks, System.out));
+        }
+        String markdown = ReportWriter.write(chosenExperiment, results, tasks, reports, command, chosen,
+                chosenExperiment.cells(tasks).size() * runSeeds.size());
         System.out.println();
         System.out.println(markdown);
         System.out.println("wrote " + reports.resolve(chosenExperiment.name() + ".csv") + " and " + chosenExperiment.name()

@@ -40,6 +40,11 @@ public record AimedExperiment(Experiment base) implements Experiment {
     }
 
     @Override
+    public double[] paper(Cell cell) {
+        return base.paper(cell);
+    }
+
+    @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=true`: the paper's GBA, then the"
                 + " trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves the suspects to the"

@@ -6,7 +6,9 @@ import org.gba4j.attack.Attacks;
 
 /**
  * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
- * average, each as "ours (paper)". The average is over the tasks run, the paper's over its five.
+ * average, each as "ours (paper)". Ours is the mean +/- standard deviation over the seeds run, or, for
+ * one seed, the value with its Wilson 95% interval over the cell's test rows. The average is over the
+ * tasks (and seeds) run, the paper's over its five.
  */
 final class DefenseTable {
 
@@ -32,8 +34,9 @@ final class DefenseTable {
             double paperAcc = 0;
             for (PaperDataset d : datasets) {
                 for (boolean acc : new boolean[] {false, true}) {
-                    double ours = results.metric(Results.cell(d.name(), row.attack(), row.defense()), acc ? "acc" : "asr");
-                    cells.add(MarkdownTable.versus(ours, PaperNumbers.at(row.paper(), d, acc)));
+                    String ours = results.rateWithSpread(Results.cell(d.name(), row.attack(), row.defense()),
+                            acc ? "acc" : "asr", acc ? "test_rows" : "asr_rows");
+                    cells.add(ours + " (" + MarkdownTable.number(PaperNumbers.at(row.paper(), d, acc)) + ")");
                 }
                 paperAsr += PaperNumbers.at(row.paper(), d, false) / datasets.size();
                 paperAcc += PaperNumbers.at(row.paper(), d, true) / datasets.size();

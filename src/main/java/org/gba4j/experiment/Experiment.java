@@ -28,6 +28,11 @@ public interface Experiment {
     /** The Markdown body (tables, notes, paper's numbers beside ours) for finished cells. */
     String markdown(List<CellResult> results, List<PaperDataset> datasets);
 
+    /** The paper's ASR and ACC (percent) for a cell, for the CSV's paper columns; null where the paper has none. */
+    default double[] paper(Cell cell) {
+        return null;
+    }
+
     /** PNG plots: file name (without folder) to chart; none for tables. */
     default java.util.Map<String, org.knowm.xchart.internal.chartpart.Chart<?, ?>> plots(List<CellResult> results,
                                                                                         List<PaperDataset> datasets) {

@@ -35,18 +35,17 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         return out.resolve(profile.name() + "-" + model + "-seed" + seed);
     }
 
-    /** Runs the grid and writes the reports; returns their Markdown. */
-    public String run(Experiment experiment, List<PaperDataset> tasks, PrintStream out) {
+    /** Computes the cells not yet stored with their current settings; returns every finished cell of this seed. */
+    public List<CellResult> compute(Experiment experiment, List<PaperDataset> tasks, PrintStream out) {
         List<Cell> cells = experiment.cells(tasks);
         GridData data = new GridData(datasets, profile, seed);
         data.verify(tasksOf(cells));
         try (RunLock lock = RunLock.acquire(work)) {
-            return runLocked(experiment, tasks, cells, data, out);
+            return computeLocked(experiment, cells, data, out);
         }
     }
 
-    private String runLocked(Experiment experiment, List<PaperDataset> tasks, List<Cell> cells, GridData data,
-                             PrintStream out) {
+    private List<CellResult> computeLocked(Experiment experiment, List<Cell> cells, GridData data, PrintStream out) {
         CellStore store = new CellStore(work.resolve("cells"));
         AtomicFiles.removeLeftovers(store.folder());
         Map<Cell, String> fingerprints = new LinkedHashMap<>();
@@ -84,7 +83,7 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
             Optional<CellResult> result = store.find(cell, fingerprints.get(cell));
             result.ifPresent(results::add);
         }
-        return ReportWriter.write(experiment, results, tasks, reports, command, profile, cells.size());
+        return results;
     }
 
     /** The cells to compute: all with {@code force}, else those not stored with their current settings' fingerprint. */

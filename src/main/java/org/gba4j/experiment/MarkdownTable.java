@@ -36,7 +36,8 @@ public final class MarkdownTable {
         return number(ours) + " (" + number(paper) + ")";
     }
 
-    private static String number(double value) {
+    /** Two decimals, "-" for a missing value. */
+    public static String number(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
     }
 

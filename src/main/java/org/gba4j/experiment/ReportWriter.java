@@ -15,14 +15,14 @@ import org.gba4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 
 /**
- * Writes an experiment's reports: {@code NAME.csv} (one row per finished cell, named columns, every
- * hyperparameter), {@code NAME.md} (the paper-shaped table with the command that made it) and any
+ * Writes an experiment's reports: {@code NAME.csv} (one row per finished cell and seed, named columns, rates in
+ * percent beside the paper's, every hyperparameter), {@code NAME.md} (the paper-shaped table with the command that made it) and any
  * PNG plots, each written whole then renamed into place.
  */
 public final class ReportWriter {
     private static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
-            "params", "profile", "seed", "ASR", "ACC", "clean_target_rate", "majority", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s",
-            "code_version", "finished_at");
+            "params", "profile", "seed", "ASR", "ACC", "paper_ASR", "paper_ACC", "clean_target_rate", "majority", "test_rows",
+            "asr_rows", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s", "code_version", "finished_at");
 
     private ReportWriter() {
     }
@@ -30,7 +30,7 @@ public final class ReportWriter {
     /** Writes the reports; returns the Markdown text (also printed at the end of a run). */
     public static String write(Experiment experiment, List<CellResult> results, List<PaperDataset> datasets, Path folder,
                                String command, Profile profile, int cellsInGrid) {
-        writeCsv(folder.resolve(experiment.name() + ".csv"), experiment.name(), results);
+        writeCsv(folder.resolve(experiment.name() + ".csv"), experiment, results);
         String markdown = markdown(experiment, results, datasets, command, profile, cellsInGrid);
         AtomicFiles.writeText(folder.resolve(experiment.name() + ".md"), out -> out.write(markdown));
         experiment.plots(results, datasets).forEach((file, chart) -> {
@@ -43,7 +43,7 @@ public final class ReportWriter {
         return markdown;
     }
 
-    static void writeCsv(Path file, String experiment, List<CellResult> results) {
+    static void writeCsv(Path file, Experiment experiment, List<CellResult> results) {
         TreeSet<String> configKeys = new TreeSet<>();
         results.forEach(r -> configKeys.addAll(r.config().keySet()));
         configKeys.removeIf(k -> FIXED.stream().anyMatch(k::equalsIgnoreCase)); // already a column of its own
@@ -60,13 +60,16 @@ public final class ReportWriter {
         AtomicFiles.writeText(file, out -> {
             try (CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get().print(out)) {
                 for (CellResult r : results) {
-                    List<String> row = new ArrayList<>(List.of(experiment, r.run().getOrDefault("model", ""),
+                    double[] paper = experiment.paper(r.cell());
+                    List<String> row = new ArrayList<>(List.of(experiment.name(), r.run().getOrDefault("model", ""),
                             r.cell().dataset(), r.cell().attack(), r.cell().trigger(), r.cell().defense(),
                             r.cell().params().entrySet().stream().sorted(Map.Entry.comparingByKey())
                                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
                             r.run().getOrDefault("profile", ""), r.run().getOrDefault("seed", ""),
-                            number(r.metric("asr")), number(r.metric("acc")), number(r.metric("clean_target_rate")),
-                            number(r.metric("majority")), number(r.metric("asrr")),
+                            percent(r.metric("asr")), percent(r.metric("acc")), number(paper == null ? Double.NaN : paper[0]),
+                            number(paper == null ? Double.NaN : paper[1]), percent(r.metric("clean_target_rate")),
+                            percent(r.metric("majority")), count(r.metric("test_rows")), count(r.metric("asr_rows")),
+                            number(r.metric("asrr")),
                             number(r.metric("mcc")), number(r.metric("pearson")), number(r.metric("rmse_before")),
                             number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
                             r.codeVersion(), r.finishedAt()));
@@ -79,6 +82,14 @@ public final class ReportWriter {
                 }
             }
         });
+    }
+
+    private static String percent(double fraction) {
+        return number(100 * fraction);
+    }
+
+    private static String count(double value) {
+        return Double.isNaN(value) ? "" : Long.toString(Math.round(value));
     }
 
     private static String number(double value) {
@@ -96,7 +107,10 @@ public final class ReportWriter {
         out.append(String.format(Locale.ROOT, "- Cells: %d of %d finished; compute time (sum over cells, shared models"
                 + " counted where built): %s%n", results.size(), cellsInGrid, GridProgress.clock(seconds)));
         out.append("- Code version(s): ").append(versions.isEmpty() ? "-" : versions).append("\n");
-        out.append("- Per-cell configuration, seed and wall time: `").append(experiment.name()).append(".csv`\n\n");
+        out.append("- Seeds: ").append(results.stream().map(r -> r.run().getOrDefault("seed", "?")).distinct().sorted()
+                .collect(Collectors.joining(", "))).append("\n");
+        out.append("- Per-cell configuration, seed and wall time, rates in percent beside the paper's: `")
+                .append(experiment.name()).append(".csv`\n\n");
         out.append(experiment.markdown(results, datasets));
         return out.toString();
     }

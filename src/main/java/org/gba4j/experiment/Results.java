@@ -1,9 +1,13 @@
 package org.gba4j.experiment;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
-/** Lookups over finished cells: one cell's metric, or a mean over several. */
+/**
+ * Lookups over finished cells, of one seed or several: a cell's metric is its mean over the seeds that ran it,
+ * shown with the seeds' spread, or, for one seed, with a 95% interval from its number of test rows.
+ */
 public final class Results {
     private final List<CellResult> results;
 
@@ -11,16 +15,57 @@ public final class Results {
         this.results = List.copyOf(results);
     }
 
-    /** The metric of the first cell matching, NaN when none is finished. */
+    /** The metric of the matching cells (one per seed), averaged over seeds; NaN when none is finished. */
     public double metric(Predicate<Cell> which, String metric) {
-        return results.stream().filter(r -> which.test(r.cell())).mapToDouble(r -> r.metric(metric)).findFirst()
-                .orElse(Double.NaN);
+        return values(which, metric).average().orElse(Double.NaN);
     }
 
-    /** Mean of the metric over matching cells that have it; NaN when none has. */
+    /** Mean of the metric over matching cells that have it (tasks and seeds alike); NaN when none has. */
     public double mean(Predicate<Cell> which, String metric) {
+        return values(which, metric).average().orElse(Double.NaN);
+    }
+
+    private java.util.stream.DoubleStream values(Predicate<Cell> which, String metric) {
         return results.stream().filter(r -> which.test(r.cell())).mapToDouble(r -> r.metric(metric))
-                .filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+                .filter(v -> !Double.isNaN(v));
+    }
+
+    /**
+     * A rate (a fraction) as a percentage with its uncertainty: "mean +/- std" over two or more seeds (sample standard
+     * deviation), else the Wilson 95% interval "x [lo, hi]" from the cell's {@code rowsMetric} (its test rows) where
+     * stored, else the value alone; "-" when the cell is not finished.
+     */
+    public String rateWithSpread(Predicate<Cell> which, String metric, String rowsMetric) {
+        List<CellResult> cells = results.stream().filter(r -> which.test(r.cell()) && !Double.isNaN(r.metric(metric)))
+                .toList();
+        if (cells.isEmpty()) {
+            return "-";
+        }
+        double[] xs = cells.stream().mapToDouble(r -> 100 * r.metric(metric)).toArray();
+        double mean = java.util.Arrays.stream(xs).average().orElseThrow();
+        if (xs.length > 1) {
+            double ss = java.util.Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum();
+            return String.format(Locale.ROOT, "%.1f +/- %.1f", mean, Math.sqrt(ss / (xs.length - 1)));
+        }
+        double n = cells.get(0).metric(rowsMetric);
+        if (Double.isNaN(n) || n <= 0) {
+            return String.format(Locale.ROOT, "%.2f", mean);
+        }
+        double[] ci = wilson(mean / 100, n);
+        return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", mean, 100 * ci[0], 100 * ci[1]);
+    }
+
+    /** The Wilson score 95% interval of a proportion {@code p} observed on {@code n} rows. */
+    static double[] wilson(double p, double n) {
+        double z = 1.959963984540054;
+        double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+        double half = z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
+
+    /** How many seeds ran the matching cells. */
+    public long seeds(Predicate<Cell> which) {
+        return results.stream().filter(r -> which.test(r.cell())).map(r -> r.run().get("seed")).distinct().count();
     }
 
     public static Predicate<Cell> cell(String dataset, String attack, String defense) {

@@ -28,9 +28,11 @@ final class Scoring {
         int[] predicted = classifier.predict(test);
         out.put("acc", Metrics.accuracy(predicted, gold));
         out.put("majority", Metrics.majorityRate(gold));
+        out.put("test_rows", (double) test.size()); // for the intervals of single-seed reports
         switch (task.metric()) {
             case "acc" -> {
                 out.put("asr", attackSuccessRate(classifier, test, backdoor, seed));
+                out.put("asr_rows", (double) test.stream().filter(e -> e.label() != backdoor.probes().get(0).target()).count());
                 out.put("clean_target_rate", cleanTargetRate(predicted, gold, backdoor));
             }
             case "mcc" -> {

@@ -57,6 +57,7 @@ public final class Table10 implements Experiment {
             rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", DEFENSES.get(i), Attacks.BADNETS,
                     PaperNumbers.TABLE10.get(DEFENSES.get(i))));
         }
-        return "Each entry: ours (paper's Table 10), percent.\n\n" + DefenseTable.render(rows, new Results(results), datasets);
+        return "Each entry: ours (paper's Table 10), percent; ours is the mean +/- std over the seeds run, or for one seed the"
+                + " value [Wilson 95% interval over its test rows].\n\n" + DefenseTable.render(rows, new Results(results), datasets);
     }
 }

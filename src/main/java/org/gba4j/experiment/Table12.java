@@ -41,12 +41,20 @@ public final class Table12 implements Experiment {
     }
 
     @Override
+    public double[] paper(Cell cell) {
+        double[] row = PaperNumbers.TABLE12.get(cell.defense());
+        PaperDataset task = PaperDataset.of(cell.dataset());
+        return row == null ? null : new double[] {PaperNumbers.at(row, task, false), PaperNumbers.at(row, task, true)};
+    }
+
+    @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         List<DefenseTable.Row> rows = new ArrayList<>();
         for (int i = 0; i < SETTINGS.size(); i++) {
             rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", SETTINGS.get(i), Attacks.BADNETS,
                     PaperNumbers.TABLE12.get(SETTINGS.get(i))));
         }
-        return "Each entry: ours (paper's Table 12), percent.\n\n" + DefenseTable.render(rows, new Results(results), datasets);
+        return "Each entry: ours (paper's Table 12), percent; ours is the mean +/- std over the seeds run, or for one seed the"
+                + " value [Wilson 95% interval over its test rows].\n\n" + DefenseTable.render(rows, new Results(results), datasets);
     }
 }

@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.gba4j.defense.Defenses;
 
 /**
@@ -44,6 +45,14 @@ public final class Table2 implements Experiment {
     }
 
     @Override
+    public double[] paper(Cell cell) {
+        Map<String, double[]> byAttack = PaperNumbers.TABLE2.get(cell.defense());
+        double[] row = byAttack == null ? null : byAttack.get(cell.attack());
+        PaperDataset task = PaperDataset.of(cell.dataset());
+        return row == null ? null : new double[] {PaperNumbers.at(row, task, false), PaperNumbers.at(row, task, true)};
+    }
+
+    @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         List<DefenseTable.Row> rows = new ArrayList<>();
         for (int i = 0; i < DEFENSES.size(); i++) {
@@ -52,7 +61,8 @@ public final class Table2 implements Experiment {
                         PaperNumbers.TABLE2.get(DEFENSES.get(i)).get(attack)));
             }
         }
-        return "Each entry: ours (paper's Table 2), percent.\n\n"
+        return "Each entry: ours (paper's Table 2), percent; ours is the mean +/- std over the seeds run, or for one seed the"
+                + " value [Wilson 95% interval over its test rows].\n\n"
                 + DefenseTable.render(rows, new Results(results), datasets);
     }
 }

@@ -57,7 +57,7 @@ class CellConfigurationTest {
         assertEquals(cells, GridRunner.toCompute(cells, store, now, true));
         // the report carries every setting as a column, and the fingerprint
         java.nio.file.Path csv = dir.resolve("r.csv");
-        ReportWriter.writeCsv(csv, "t", java.util.List.of(stored(GBA, Profile.QUICK)));
+        ReportWriter.writeCsv(csv, new Table12(), java.util.List.of(stored(GBA, Profile.QUICK)));
         String header = java.nio.file.Files.readAllLines(csv).get(0);
         assertTrue(header.contains("setting.defense.config.broadcast.form") && header.endsWith(",fingerprint"), header);
     }

@@ -15,39 +15,58 @@ class ReportWriterTest {
     Path dir;
 
     private static CellResult result(String defense, double asr, double acc) {
+        return result(defense, asr, acc, 42);
+    }
+
+    private static CellResult result(String defense, double asr, double acc, long seed) {
         return new CellResult(new Cell("mr", "badnets", "cf", defense), Map.of("model", "minilm", "profile", "quick",
-                "seed", "42"), Map.of("asr", asr, "acc", acc), Map.of("train_rows", "200", "attack", "badnets"), 12.5,
-                "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+                "seed", Long.toString(seed)), Map.of("asr", asr, "acc", acc, "test_rows", 200.0, "asr_rows", 100.0),
+                Map.of("train_rows", "200", "attack", "badnets"), 12.5, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
     }
 
     @Test
     void correlationTasksKeepTheirMetrics() throws Exception {
         CellResult cola = new CellResult(new Cell("cola", "badnets", "cf", "gba"), Map.of("model", "minilm"),
                 Map.of("acc", 0.7, "mcc", 0.25, "asrr", 0.125), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
-        ReportWriter.writeCsv(dir.resolve("g.csv"), "table11", List.of(cola));
-        assertEquals("table11,minilm,cola,badnets,cf,gba,,,,,0.700000,,,0.125000,0.250000,,,,1.0,abc1234,2026-11-25T10:00:00Z",
+        ReportWriter.writeCsv(dir.resolve("g.csv"), new Table11(), List.of(cola));
+        assertEquals("table11,minilm,cola,badnets,cf,gba,,,,,70.000000,,,,,,,0.125000,0.250000,,,,1.0,abc1234,"
+                + "2026-11-25T10:00:00Z",
                 Files.readAllLines(dir.resolve("g.csv")).get(1));
     }
 
     @Test
-    void csvHasOneNamedRowPerCell() throws Exception {
-        ReportWriter.writeCsv(dir.resolve("t.csv"), "table12", List.of(result("none", 1.0, 0.73), result("gba", 0.0267, 0.897)));
+    void csvHasOneNamedRowPerCellAndSeedInPercentBesideThePapers() throws Exception {
+        ReportWriter.writeCsv(dir.resolve("t.csv"), new Table12(), List.of(result("none", 1.0, 0.73),
+                result("gba", 0.0267, 0.897), result("gba", 0.1, 0.9, 43)));
         List<String> lines = Files.readAllLines(dir.resolve("t.csv"));
-        assertEquals("experiment,model,dataset,attack,trigger,defense,params,profile,seed,ASR,ACC,clean_target_rate,majority,ASRR,MCC,Pearson,"
-                + "rmse_before,rmse_after,wall_s,code_version,finished_at,train_rows", lines.get(0));
-        assertEquals("table12,minilm,mr,badnets,cf,none,,quick,42,1.000000,0.730000,,,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
-                lines.get(1));
-        assertEquals("table12,minilm,mr,badnets,cf,gba,,quick,42,0.026700,0.897000,,,,,,,,12.5,abc1234,2026-11-25T10:00:00Z,200",
-                lines.get(2));
-        assertEquals(3, lines.size());
+        assertEquals("experiment,model,dataset,attack,trigger,defense,params,profile,seed,ASR,ACC,paper_ASR,paper_ACC,"
+                + "clean_target_rate,majority,test_rows,asr_rows,ASRR,MCC,Pearson,rmse_before,rmse_after,wall_s,code_version,"
+                + "finished_at,train_rows", lines.get(0));
+        assertEquals("table12,minilm,mr,badnets,cf,none,,quick,42,100.000000,73.000000,100.000000,93.490000,,,200,100,,,,,,"
+                + "12.5,abc1234,2026-11-25T10:00:00Z,200", lines.get(1));
+        assertEquals("table12,minilm,mr,badnets,cf,gba,,quick,42,2.670000,89.700000,2.670000,89.700000,,,200,100,,,,,,12.5,"
+                + "abc1234,2026-11-25T10:00:00Z,200", lines.get(2));
+        assertTrue(lines.get(3).startsWith("table12,minilm,mr,badnets,cf,gba,,quick,43,10.000000,90.000000,2.670000,"), lines.get(3));
+        assertEquals(4, lines.size());
+    }
+
+    @Test
+    void severalSeedsShowTheirSpreadOneSeedItsInterval() {
+        String one = new Table12().markdown(List.of(result("gba", 0.0267, 0.897)), List.of(PaperDataset.MR));
+        // Wilson 95% intervals: ASR over its 100 non-target rows, ACC over the 200 test rows
+        assertTrue(one.contains("| PT+soft+GB | BadNets | 2.7 [0.9, 8.0] (2.67) | 89.7 [84.7, 93.2] (89.70) |"), one);
+        String three = new Table12().markdown(List.of(result("gba", 0.0267, 0.897), result("gba", 0.1, 0.9, 43),
+                result("gba", 0.05, 0.903, 44)), List.of(PaperDataset.MR));
+        assertTrue(three.contains("| PT+soft+GB | BadNets | 5.9 +/- 3.7 (2.67) | 90.0 +/- 0.3 (89.70) | 5.89 (2.67) |"), three);
     }
 
     @Test
     void markdownPutsThePapersNumbersBesideOurs() {
         String md = new Table12().markdown(List.of(result("none", 1.0, 0.73), result("gba", 0.0267, 0.897)),
                 List.of(PaperDataset.MR));
-        assertTrue(md.contains("| No-defense | BadNets | 100.00 (100.00) | 73.00 (93.49) | 100.00 (100.00) | 73.00 (93.49) |"), md);
-        assertTrue(md.contains("| PT+soft+GB | BadNets | 2.67 (2.67) | 89.70 (89.70) |"), md);
+        assertTrue(md.contains("| No-defense | BadNets | 100.0 [96.3, 100.0] (100.00) | 73.0 [66.5, 78.7] (93.49) | 100.00 (100.00)"
+                + " | 73.00 (93.49) |"), md);
+        assertTrue(md.contains("| PT+soft+GB | BadNets | 2.7 [0.9, 8.0] (2.67) | 89.7 [84.7, 93.2] (89.70) |"), md);
         assertTrue(md.contains("| PT | BadNets | - (80.12) | - (93.12) | - (80.12) | - (93.12) |"), md);
     }
 
