@@ -13,6 +13,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.gba4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
 
 /**
  * Writes an experiment's reports: {@code NAME.csv} (one row per finished cell and seed, named columns, rates in
@@ -33,9 +34,17 @@ public final class ReportWriter {
         writeCsv(folder.resolve(experiment.name() + ".csv"), experiment, results);
         String markdown = markdown(experiment, results, datasets, command, profile, cellsInGrid);
         AtomicFiles.writeText(folder.resolve(experiment.name() + ".md"), out -> out.write(markdown));
+        String seeds = results.stream().map(r -> r.run().getOrDefault("seed", "?")).distinct().sorted()
+                .collect(Collectors.joining(","));
         experiment.plots(results, datasets).forEach((file, chart) -> {
+            // the run in the title: a plot travels without its Markdown
+            chart.setTitle(chart.getTitle() + " (" + Path.of(profile.model()).getFileName() + ", " + profile.name()
+                    + " profile, seed" + (seeds.contains(",") ? "s " : " ") + seeds + ")");
             try {
                 AtomicFiles.writeBytes(folder.resolve(file), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+                java.io.ByteArrayOutputStream svg = new java.io.ByteArrayOutputStream();
+                VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                AtomicFiles.writeBytes(folder.resolve(file.replaceFirst("\\.png$", "") + ".svg"), svg.toByteArray());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot draw " + file + ": " + e.getMessage(), e);
             }

@@ -80,6 +80,10 @@ class ReportWriterTest {
             assertEquals((byte) 0x89, bytes[0]);
             assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         }
+        for (String svg : List.of("fig2-asr.svg", "fig2-acc.svg")) {
+            String text = Files.readString(dir.resolve(svg));
+            assertTrue(text.contains("<svg"), svg); // glyphs are drawn as paths: the title is not searchable text
+        }
         String md = Files.readString(dir.resolve("fig2.md"));
         assertTrue(md.contains("| gba | 1% | 10.00 | 80.00 |"), md);
         assertTrue(md.contains("- Cells: 1 of 48 finished"), md);
