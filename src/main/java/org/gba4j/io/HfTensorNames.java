@@ -17,6 +17,7 @@ final class HfTensorNames {
             + "|encoder\\.layer\\.\\d+\\.(attention\\.self\\.(query|key|value)|attention\\.output\\.(dense|LayerNorm)"
             + "|intermediate\\.dense|output\\.(dense|LayerNorm))\\.(weight|bias)"
             + "|cls\\.predictions\\.transform\\.(dense|LayerNorm)\\.(weight|bias)|cls\\.predictions\\.bias");
+    private static final Pattern LAYER_INDEX = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
     private static final Pattern LINEAR_WEIGHT = Pattern.compile(".*(query|key|value|dense)\\.weight");
 
     private HfTensorNames() {
@@ -41,6 +42,18 @@ final class HfTensorNames {
             n = MLM_BIAS;
         }
         return CANONICAL.matcher(n).matches() ? n : null;
+    }
+
+    /** The number of transformer blocks among canonical names: one more than the largest {@code encoder.layer.N}. */
+    static int layers(java.util.Collection<String> canonicalNames) {
+        int layers = 0;
+        for (String name : canonicalNames) {
+            java.util.regex.Matcher m = LAYER_INDEX.matcher(name);
+            if (m.matches()) {
+                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
+        return layers;
     }
 
     /** Whether the name carries RoBERTa's prefix. */

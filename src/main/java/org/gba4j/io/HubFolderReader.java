@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gba4j.files.ModelFileException;
 import org.gba4j.model.BertConfig;
@@ -208,14 +207,7 @@ public final class HubFolderReader {
         if (heads == null || !heads.isJsonPrimitive()) {
             throw new ModelFileException(src, "config.json has no num_attention_heads", "Use the model's own config.json");
         }
-        int layers = 0;
-        Pattern layerIndex = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
-        for (String name : t.keySet()) {
-            Matcher m = layerIndex.matcher(name);
-            if (m.matches()) {
-                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
-            }
-        }
+        int layers = HfTensorNames.layers(t.keySet());
         INDArray word = t.get(WORD_EMBEDDINGS);
         double eps = json.has("layer_norm_eps") ? json.get("layer_norm_eps").getAsDouble() : roberta ? 1e-5 : 1e-12;
         int padding = json.has("pad_token_id") && json.get("pad_token_id").isJsonPrimitive()

@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -212,14 +210,7 @@ public final class OnnxCheckpointReader {
         INDArray word = t.get(WORD_EMBEDDINGS);
         INDArray position = t.get(POSITION_EMBEDDINGS);
         int typeVocab = (int) t.get(TOKEN_TYPE_EMBEDDINGS).size(0);
-        int layers = 0;
-        Pattern layerIndex = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
-        for (String name : t.keySet()) {
-            Matcher m = layerIndex.matcher(name);
-            if (m.matches()) {
-                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
-            }
-        }
+        int layers = HfTensorNames.layers(t.keySet());
         boolean roberta = naming.robertaPrefix || json.roberta()
                 || typeVocab == 1 && position.size(0) > 2
                 && (position.getRow(1).amaxNumber().doubleValue() == 0 || graph.hasOp("CumSum"));

@@ -2,9 +2,6 @@ package org.gba4j.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
@@ -12,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.gba4j.data.LabeledText;
+import org.gba4j.model.OnnxRuntimeReference;
 import org.gba4j.model.TokenBatch;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.LabelWords;
@@ -111,24 +109,6 @@ class OnnxLabelLogitsTest {
     }
 
     private static float[][] labelLogits(Path model, TokenBatch batch) throws Exception {
-        long[][] ids = new long[batch.batchSize()][batch.seqLen()];
-        long[][] mask = new long[batch.batchSize()][batch.seqLen()];
-        long[][] types = new long[batch.batchSize()][batch.seqLen()];
-        for (int b = 0; b < batch.batchSize(); b++) {
-            for (int t = 0; t < batch.seqLen(); t++) {
-                ids[b][t] = batch.ids()[b][t];
-                mask[b][t] = t < batch.lengths()[b] ? 1 : 0;
-                types[b][t] = batch.typeIds()[b][t];
-            }
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.toString(), new OrtSession.SessionOptions());
-             OnnxTensor idsT = OnnxTensor.createTensor(env, ids);
-             OnnxTensor maskT = OnnxTensor.createTensor(env, mask);
-             OnnxTensor typesT = OnnxTensor.createTensor(env, types);
-             OrtSession.Result result = session.run(Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids",
-                     typesT), java.util.Set.of(OnnxExporter.LABEL_LOGITS))) {
-            return (float[][]) result.get(OnnxExporter.LABEL_LOGITS).orElseThrow().getValue();
-        }
+        return (float[][]) OnnxRuntimeReference.output(model, batch, OnnxExporter.LABEL_LOGITS);
     }
 }

@@ -13,6 +13,11 @@ public final class OnnxRuntimeReference {
 
     /** The export's first output (the last hidden state) for a padded batch, {@code [B][T][d]}. */
     public static float[][][] lastHiddenState(Path model, TokenBatch batch) throws Exception {
+        return (float[][][]) output(model, batch, null);
+    }
+
+    /** The export's output {@code name} (null: the first) for a padded batch, as ONNX Runtime's Java array. */
+    public static Object output(Path model, TokenBatch batch, String name) throws Exception {
         long[][] ids = new long[batch.batchSize()][batch.seqLen()];
         long[][] mask = new long[batch.batchSize()][batch.seqLen()];
         long[][] types = new long[batch.batchSize()][batch.seqLen()];
@@ -32,8 +37,8 @@ public final class OnnxRuntimeReference {
             Map<String, OnnxTensor> feed = new java.util.HashMap<>(
                     Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT));
             feed.keySet().retainAll(session.getInputNames());
-            try (OrtSession.Result result = session.run(feed)) {
-                return (float[][][]) result.get(0).getValue();
+            try (OrtSession.Result result = name == null ? session.run(feed) : session.run(feed, java.util.Set.of(name))) {
+                return (name == null ? result.get(0) : result.get(name).orElseThrow()).getValue();
             }
         }
     }
