@@ -41,8 +41,9 @@ final class PromptOptions {
             + " gradients); default: ${DEFAULT-VALUE}")
     String broadcastRows;
 
-    @Option(names = "--aim", description = "after adapting, probe every token absent from --train alone and at the start"
-            + " of clean rows; tokens that flip at least --aim-flip-rate of them to one class, and --aim-lift more than"
+    @Option(names = "--aim", description = "after adapting, probe every token absent from --train (see --aim-probe),"
+            + " then insert the most class-forcing ones at the start of clean rows; tokens that flip at least"
+            + " --aim-flip-rate of them to one class, and --aim-lift more than"
             + " the rows' own rate of that class, are moved to the label words' centre (gba4j's aimed broadcast, not in"
             + " the paper; see reports/gba-diagnosis.md)")
     boolean aim;
@@ -55,7 +56,7 @@ final class PromptOptions {
             + " rate of the class (chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     double aimLift;
 
-    @Option(names = "--aim-probe", defaultValue = "alone", description = "how tokens are probed for candidates:"
+    @Option(names = "--aim-probe", defaultValue = "in-context", description = "how tokens are probed for candidates:"
             + " alone (each token as the whole text), in-context (in front of a clean row, the way a trigger is used)"
             + " or both; default: ${DEFAULT-VALUE}")
     String aimProbe;
