@@ -30,4 +30,12 @@ time $J gba-diagnosis --attacks ep --datasets mr --rungs pt-soft,gba-coupled,$B 
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed-lift-0.2-c80 --ladder-only --seed 44
 # the same trigger's rank when every token is probed in front of a clean row instead of alone
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed-lift-0.2-context-rank --ladder-only --seed 44
+# the in-context probe (each token in front of a clean row of the other class) and both probes, where the alone probe
+# missed (BadNets/MR seed 44) and on HS seed 42 (the "both" rung there was stopped to free the cores for table12)
+N=gba-aimed-lift-0.2-in-context,gba-aimed-lift-0.2-both
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs $N --ladder-only --seed 44
+time $J gba-diagnosis --attacks badnets --datasets hs --rungs gba-aimed-lift-0.2-in-context --ladder-only --seed 42
+# table12 with the dev-chosen aimed default (in-context probe, lift 0.2) on MR, three seeds -> reports/table12-aimed.*
+time $J table12 --aim --profile quick --datasets mr --seeds 42,43,44
+time $J gba-diagnosis --attacks ep --datasets mr --rungs gba-aimed-lift-0.2-in-context --ladder-only --seed 42
 time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44

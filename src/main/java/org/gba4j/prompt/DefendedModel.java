@@ -134,9 +134,9 @@ public final class DefendedModel {
         HubFolderWriter.Prompt prompt = settings.isPrompt() ? prompt(source, weights, settings, onnx) : null;
         AtomicFiles.FolderWriter content = folder -> {
             if (onnx) {
-                OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL), !settings.isPrompt() ? null
+                OnnxExporter.write(source.onnxFile(), weights, metadata, folder.resolve(MODEL), prompt == null ? null
                         : new OnnxExporter.LabelLogits(source.tokenizer().maskId(),
-                        LabelWords.of(settings.labelWords(), source.tokenizer()).ids(), settings.temperature()));
+                        prompt.labelWordIds().stream().mapToInt(Integer::intValue).toArray(), prompt.temperature()));
                 Files.copy(source.tokenizerFile(), folder.resolve(TOKENIZER));
                 HubFolderWriter.writeConfigs(folder, weights.config(), source.tokenizer(), labels, prompt);
             } else {
