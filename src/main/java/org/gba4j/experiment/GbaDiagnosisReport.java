@@ -101,6 +101,7 @@ public final class GbaDiagnosisReport {
         }
         md.append(oneDefault(section(values, "ladder")));
         md.append(acrossSeeds(all));
+        md.append(otherSeeds(all, primary));
         return md.toString();
     }
 
@@ -192,6 +193,42 @@ public final class GbaDiagnosisReport {
                     {Defenses.PT_SOFT, "test_asr"}, {Defenses.PT_SOFT, "test_acc"}, {"floor", "test_asr"}}) {
                 Map<String, Map<Long, Double>> m = pooled.get(key + " / " + cell[0]);
                 md.append(" | ").append(m == null ? "-" : spread(m.get(cell[1])));
+            }
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Rungs run on one seed other than {@code primary} only (e.g. a probe tried where another seed's scan failed). */
+    static String otherSeeds(List<GbaDiagnosis.Value> all, long primary) {
+        Map<String, Map<String, Map<Long, Double>>> pooled = new LinkedHashMap<>(); // row -> metric -> seed -> value
+        for (GbaDiagnosis.Value v : all) {
+            if (v.section().equals("ladder")) {
+                pooled.computeIfAbsent(v.attack() + " / " + v.task() + " / " + v.variant(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(v.metric(), k -> new java.util.TreeMap<>()).put(v.seed(), v.value());
+            }
+        }
+        pooled.values().removeIf(m -> {
+            Set<Long> seeds = m.getOrDefault("test_asr", Map.of()).keySet();
+            return seeds.size() != 1 || seeds.contains(primary);
+        });
+        if (pooled.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Rungs run on one other seed\n\n");
+        md.append("| attack / task / rung | seed | test ASR | test ACC | clean target rate | dev ASR | dev ACC | triggers found |"
+                + " trigger's probe rank | tokens moved |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (var row : pooled.entrySet()) {
+            Map<String, Map<Long, Double>> m = row.getValue();
+            long seed = m.get("test_asr").keySet().iterator().next();
+            md.append("| ").append(row.getKey()).append(" | ").append(seed);
+            for (String metric : List.of("test_asr", "test_acc", "test_clean_target_rate", "dev_asr", "dev_acc",
+                    "triggers_found")) {
+                md.append(" | ").append(pct(m.getOrDefault(metric, Map.of()).get(seed)));
+            }
+            for (String metric : List.of("trigger_probe_rank", "suspects")) {
+                Double v = m.getOrDefault(metric, Map.of()).get(seed);
+                md.append(" | ").append(v == null ? "-" : String.format(Locale.ROOT, "%.0f", v));
             }
             md.append(" |\n");
         }

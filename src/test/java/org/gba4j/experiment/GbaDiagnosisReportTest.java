@@ -37,6 +37,19 @@ class GbaDiagnosisReportTest {
     }
 
     @Test
+    void aRungRunOnOneOtherSeedIsListedWithItsSeed() {
+        List<GbaDiagnosis.Value> values = new ArrayList<>();
+        rung(values, 42, "pt-soft", 0.98, 0.64, 0.97, 0.66);
+        rung(values, 44, "gba-aimed-lift-0.2-in-context", 0.283, 0.679, 0.247, 0.707);
+        rung(values, 42, "only-primary", 0.1, 0.6, 0.1, 0.6);
+        String md = GbaDiagnosisReport.otherSeeds(values, 42);
+        assertTrue(md.contains("| badnets / mr / gba-aimed-lift-0.2-in-context | 44 | 24.7 | 70.7 | - | 28.3 | 67.9 | - | - | - |"),
+                md);
+        assertFalse(md.contains("only-primary") || md.contains("pt-soft"), md); // the primary seed has its own sections
+        assertEquals("", GbaDiagnosisReport.otherSeeds(values.subList(0, 4), 42));
+    }
+
+    @Test
     void oneDefaultMustKeepAccuracyOnEveryPairAndThenHasTheLowestMeanDevAsr() {
         Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
         ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.98, "dev_acc", 0.63, "test_asr", 0.97, "test_acc", 0.66));
