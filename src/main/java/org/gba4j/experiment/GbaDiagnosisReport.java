@@ -152,14 +152,7 @@ public final class GbaDiagnosisReport {
 
     /** Rungs run with two or more seeds: mean and sample standard deviation, and the rung chosen on the mean dev scores. */
     static String acrossSeeds(List<GbaDiagnosis.Value> all) {
-        // "attack / task / rung" -> metric -> seed -> value
-        Map<String, Map<String, Map<Long, Double>>> pooled = new LinkedHashMap<>();
-        for (GbaDiagnosis.Value v : all) {
-            if (v.section().equals("ladder")) {
-                pooled.computeIfAbsent(v.attack() + " / " + v.task() + " / " + v.variant(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(v.metric(), k -> new java.util.TreeMap<>()).put(v.seed(), v.value());
-            }
-        }
+        Map<String, Map<String, Map<Long, Double>>> pooled = bySeed(all);
         pooled.values().removeIf(m -> m.getOrDefault("test_asr", Map.of()).size() < 2);
         if (pooled.isEmpty()) {
             return "";
@@ -201,13 +194,7 @@ public final class GbaDiagnosisReport {
 
     /** Rungs run on one seed other than {@code primary} only (e.g. a probe tried where another seed's scan failed). */
     static String otherSeeds(List<GbaDiagnosis.Value> all, long primary) {
-        Map<String, Map<String, Map<Long, Double>>> pooled = new LinkedHashMap<>(); // row -> metric -> seed -> value
-        for (GbaDiagnosis.Value v : all) {
-            if (v.section().equals("ladder")) {
-                pooled.computeIfAbsent(v.attack() + " / " + v.task() + " / " + v.variant(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(v.metric(), k -> new java.util.TreeMap<>()).put(v.seed(), v.value());
-            }
-        }
+        Map<String, Map<String, Map<Long, Double>>> pooled = bySeed(all);
         pooled.values().removeIf(m -> {
             Set<Long> seeds = m.getOrDefault("test_asr", Map.of()).keySet();
             return seeds.size() != 1 || seeds.contains(primary);
@@ -233,6 +220,18 @@ public final class GbaDiagnosisReport {
             md.append(" |\n");
         }
         return md.toString();
+    }
+
+    /** The ladder's values as "attack / task / rung" -> metric -> seed -> value. */
+    private static Map<String, Map<String, Map<Long, Double>>> bySeed(List<GbaDiagnosis.Value> all) {
+        Map<String, Map<String, Map<Long, Double>>> pooled = new LinkedHashMap<>();
+        for (GbaDiagnosis.Value v : all) {
+            if (v.section().equals("ladder")) {
+                pooled.computeIfAbsent(v.attack() + " / " + v.task() + " / " + v.variant(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(v.metric(), k -> new java.util.TreeMap<>()).put(v.seed(), v.value());
+            }
+        }
+        return pooled;
     }
 
     /** Mean and sample standard deviation. */
