@@ -91,7 +91,7 @@ final class GridCommand implements Callable<Integer> {
         List<CellResult> results = new java.util.ArrayList<>();
         for (long seed : runSeeds) {
             GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
-                    reports, force, command);
+                    force);
             results.addAll(runner.compute(chosenExperiment, tasks, System.out));
         }
         String markdown = ReportWriter.write(chosenExperiment, results, tasks, reports, command, chosen,

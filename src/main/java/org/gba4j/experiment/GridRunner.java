@@ -14,20 +14,18 @@ import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
 
 /**
- * Runs an experiment's grid: checks every dataset it needs, skips the cells already stored,
- * computes the others one at a time (each stored the moment it finishes), then writes the reports
- * from every finished cell. A run killed at any point resumes where it stopped.
+ * Runs an experiment's grid for one seed: checks every dataset it needs, skips the cells already
+ * stored, computes the others one at a time (each stored the moment it finishes) and returns every
+ * finished cell; the caller writes the reports ({@link ReportWriter}), over one seed or several. A run
+ * killed at any point resumes where it stopped.
  *
  * @param profile  the run's size and budgets
  * @param seed     the seed of sampling, poisoning, initialisation and shuffling
  * @param datasets where the project's datasets live
  * @param work     the run's folder: {@code cells/} and the shared {@code models/}
- * @param reports  where NAME.csv, NAME.md and plots go
  * @param force    recompute stored cells (the shared models are kept)
- * @param command  the command line, written into the report
  */
-public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, Path work, Path reports, boolean force,
-                         String command) {
+public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, Path work, boolean force) {
 
     /** The run folder for a profile, model and seed under {@code out}. */
     public static Path workFolder(Path out, Profile profile, long seed) {

@@ -17,7 +17,7 @@ public final class Results {
 
     /** The metric of the matching cells (one per seed), averaged over seeds; NaN when none is finished. */
     public double metric(Predicate<Cell> which, String metric) {
-        return values(which, metric).average().orElse(Double.NaN);
+        return mean(which, metric);
     }
 
     /** Mean of the metric over matching cells that have it (tasks and seeds alike); NaN when none has. */
@@ -61,11 +61,6 @@ public final class Results {
         double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
         double half = z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
         return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
-    }
-
-    /** How many seeds ran the matching cells. */
-    public long seeds(Predicate<Cell> which) {
-        return results.stream().filter(r -> which.test(r.cell())).map(r -> r.run().get("seed")).distinct().count();
     }
 
     public static Predicate<Cell> cell(String dataset, String attack, String defense) {

@@ -169,16 +169,8 @@ public final class DefendedModel {
     private static HubFolderWriter.Prompt prompt(PretrainedModel source, BertWeights weights, Settings settings,
                                                  boolean onnx) {
         int[] template = SoftTemplate.of(weights, source.tokenizer(), settings.templateWidth()).ids();
-        List<Integer> suffix = new java.util.ArrayList<>();
-        for (int i = 0; i < template.length; i++) {
-            if (i == template.length / 2) {
-                suffix.add(source.tokenizer().maskId());
-            }
-            suffix.add(template[i]);
-        }
-        if (template.length == 0) {
-            suffix.add(source.tokenizer().maskId());
-        }
+        List<Integer> suffix = java.util.Arrays.stream(new PromptEncoder(source.tokenizer(), template, settings.maxLength())
+                .suffix()).boxed().toList();
         int[] labelIds = LabelWords.of(settings.labelWords(), source.tokenizer()).ids();
         return new HubFolderWriter.Prompt(suffix, settings.labelWords(), java.util.Arrays.stream(labelIds).boxed().toList(),
                 settings.temperature(), settings.maxLength(), onnx ? OnnxExporter.LABEL_LOGITS : null);

@@ -74,6 +74,16 @@ public final class PromptEncoder {
     }
 
     /** One encoded prompt: ids, the [MASK] position and the positions of the text's own tokens. */
+    /** The ids after the text's {@code [SEP]}: the template's left half, {@code [MASK]}, its right half. */
+    public int[] suffix() {
+        int k = template.length / 2;
+        int[] out = new int[template.length + 1];
+        System.arraycopy(template, 0, out, 0, k);
+        out[k] = tokenizer.maskId();
+        System.arraycopy(template, k, out, k + 1, template.length - k);
+        return out;
+    }
+
     public record Prompt(int[] ids, int maskPosition, int[] inputPositions, boolean truncated) {
     }
 
@@ -109,13 +119,9 @@ public final class PromptEncoder {
             }
         }
         ids.add(tokenizer.sepId());
-        for (int i = 0; i < k; i++) {
-            ids.add(template[i]);
-        }
-        int mask = ids.size();
-        ids.add(tokenizer.maskId());
-        for (int i = k; i < 2 * k; i++) {
-            ids.add(template[i]);
+        int mask = ids.size() + k;
+        for (int id : suffix()) {
+            ids.add(id);
         }
         return new Prompt(ids.stream().mapToInt(Integer::intValue).toArray(), mask,
                 input.stream().mapToInt(Integer::intValue).toArray(), a + b < first.length + second.length);
