@@ -77,7 +77,7 @@ public final class RipplePenalty implements TrainingListener {
         // copies: a later pass of the same graph must not be able to change what we hold
         Map<String, INDArray> poison = copy(step.gradients());
         MaskedTokenBatch reference = encoder.batch(sample());
-        Map<String, INDArray> fineTune = copy(GradientStep.run(step.model(), reference, names).gradients());
+        Map<String, INDArray> fineTune = gradients(step.model(), reference, names);
         passes += 2;
         double inner = dot(poison, fineTune);
         innerProductSum += inner;
@@ -144,7 +144,14 @@ public final class RipplePenalty implements TrainingListener {
             params.get(name).assign(saved.get(name).add(v.get(name).reshape(saved.get(name).shape()).mul(eps)));
         }
         passes++;
-        return copy(GradientStep.run(model, batch, names).gradients());
+        return gradients(model, batch, names);
+    }
+
+    /** The gradients of one pass, copied, the pass's own arrays freed. */
+    private static Map<String, INDArray> gradients(BertModel model, MaskedTokenBatch batch, List<String> names) {
+        try (GradientStep.Result result = GradientStep.run(model, batch, names)) {
+            return copy(result.gradients());
+        }
     }
 
     private List<LabeledText> sample() {

@@ -47,22 +47,28 @@ public final class Bench {
         List<Double> forward = new ArrayList<>();
         for (int i = 0; i < config.warmup() + config.repeats(); i++) {
             long start = System.nanoTime();
-            model.logits(batch.tokens(), batch.positions());
+            model.logits(batch.tokens(), batch.positions()).close();
             if (i >= config.warmup()) {
                 forward.add((System.nanoTime() - start) / 1e6);
             }
         }
+        BenchResult.Phase forwardPhase = phase(forward);
         progress.accept(String.format("%s forward %d x %d: %.0f ms (median of %d)", name, config.batch(),
-                config.seqLen(), median(forward), forward.size()));
-        double stepMs = median(timeSteps(name + " step", new Trainer(model, TrainingConfig.adam(1e-5), List.of()),
+                config.seqLen(), forwardPhase.medianMs(), forward.size()));
+        BenchResult.Phase step = phase(timeSteps(name + " step", new Trainer(model, TrainingConfig.adam(1e-5), List.of()),
                 batch, config, progress));
         TimedListener broadcast = new TimedListener(new GradientBroadcast(0.5, 0));
-        // the same graph, a fresh optimiser: a second model would double the memory (bert-base: > 20 GB)
-        double gbaStepMs = median(timeSteps(name + " GBA step", new Trainer(model, TrainingConfig.adam(1e-5),
+        // the same graph, a fresh optimiser: a second model would double the memory
+        BenchResult.Phase gbaStep = phase(timeSteps(name + " GBA step", new Trainer(model, TrainingConfig.adam(1e-5),
                 List.of(broadcast)), batch, config, progress));
         double broadcastMs = median(broadcast.millis.subList(config.warmup(), broadcast.millis.size()));
-        return new BenchResult(name, config.batch(), config.seqLen(), median(forward), stepMs, gbaStepMs, broadcastMs,
-                config.batch() * config.seqLen() / (stepMs / 1000.0), peakRssMb());
+        return new BenchResult(name, config.batch(), config.seqLen(), forwardPhase, step, gbaStep, broadcastMs,
+                config.batch() * config.seqLen() / (step.medianMs() / 1000.0));
+    }
+
+    private static BenchResult.Phase phase(List<Double> millis) {
+        return new BenchResult.Phase(median(millis), millis.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                peakRssMb());
     }
 
     private static List<Double> timeSteps(String label, Trainer trainer, MaskedTokenBatch batch, Config config,

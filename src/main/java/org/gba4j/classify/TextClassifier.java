@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.gba4j.data.LabeledText;
 import org.gba4j.model.BertModel;
+import org.gba4j.model.NativeMemory;
 import org.gba4j.train.Trainer;
 import org.gba4j.train.TrainingConfig;
 import org.gba4j.train.TrainingListener;
@@ -125,6 +126,7 @@ public class TextClassifier {
                     out[start + i][c] = logits.getDouble(i, candidates[c]);
                 }
             }
+            NativeMemory.close(logits);
         }
         return out;
     }

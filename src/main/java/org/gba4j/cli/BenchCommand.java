@@ -56,20 +56,25 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(Bench.run(name, pretrained.weights(), config, System.out::println));
             }
         }
-        String[] header = {"model", "batch", "seq_len", "forward_ms", "train_step_ms", "gba_step_ms", "broadcast_ms",
-                "broadcast_share", "tokens_per_s", "peak_rss_mb", "cores", "java"};
-        System.out.printf("%n%-10s %5s %7s %10s %13s %11s %12s %15s %12s %11s%n", (Object[]) java.util.Arrays.copyOf(header, 10));
+        String[] header = {"model", "batch", "seq_len", "forward_ms", "forward_max_ms", "forward_peak_rss_mb",
+            "train_step_ms", "train_step_max_ms", "train_step_peak_rss_mb", "gba_step_ms", "gba_step_max_ms",
+            "gba_step_peak_rss_mb", "broadcast_ms", "broadcast_share", "tokens_per_s", "peak_rss_mb", "cores", "java"};
+        System.out.printf("%n%-10s %-22s %-22s %-22s %-18s %s%n", "model", "forward median/max", "step median/max",
+                "GBA step median/max", "broadcast (share)", "peak RSS");
         for (BenchResult r : results) {
-            System.out.printf("%-10s %5d %7d %10.0f %13.0f %11.0f %12.0f %14.1f%% %12.0f %11.0f%n", r.model(), r.batch(),
-                    r.seqLen(), r.forwardMs(), r.stepMs(), r.gbaStepMs(), r.broadcastMs(), share(r), r.tokensPerSecond(),
-                    r.peakRssMb());
+            System.out.printf("%-10s %-22s %-22s %-22s %-18s %.0f MB%n", r.model(), ms(r.forward()), ms(r.step()),
+                    ms(r.gbaStep()), String.format("%.0f ms (%.1f%%)", r.broadcastMs(), r.broadcastShare()), r.peakRssMb());
         }
         AtomicFiles.writeText(out, w -> {
             try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header).get())) {
                 for (BenchResult r : results) {
-                    csv.printRecord(r.model(), r.batch(), r.seqLen(), round(r.forwardMs()), round(r.stepMs()),
-                            round(r.gbaStepMs()), round(r.broadcastMs()), round(share(r)), round(r.tokensPerSecond()), round(r.peakRssMb()), Runtime.getRuntime().availableProcessors(),
-                            System.getProperty("java.version"));
+                    List<Object> row = new ArrayList<>(List.of(r.model(), r.batch(), r.seqLen()));
+                    for (BenchResult.Phase p : List.of(r.forward(), r.step(), r.gbaStep())) {
+                        row.addAll(List.of(round(p.medianMs()), round(p.slowestMs()), round(p.peakRssMb())));
+                    }
+                    row.addAll(List.of(round(r.broadcastMs()), round(r.broadcastShare()), round(r.tokensPerSecond()),
+                            round(r.peakRssMb()), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+                    csv.printRecord(row);
                 }
             }
         });
@@ -77,9 +82,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The broadcast's share of a GBA step, in percent. */
-    private static double share(BenchResult r) {
-        return 100 * r.broadcastMs() / r.gbaStepMs();
+    private static String ms(BenchResult.Phase p) {
+        return String.format("%.0f / %.0f ms", p.medianMs(), p.slowestMs());
     }
 
     private static String round(double value) {

@@ -107,6 +107,7 @@ public final class BertGraph {
      * trainable by the spec's loss.
      */
     public static BertGraph build(BertWeights weights, int seqLen, GraphSpec spec) {
+        NativeMemory.install();
         BertConfig c = weights.config();
         if (seqLen < 1 || seqLen > c.maxSequenceLength()) {
             throw new IllegalArgumentException("sequence length " + seqLen + " outside [1, " + c.maxSequenceLength() + "]");

@@ -138,8 +138,13 @@ public final class BertModel {
         return selector;
     }
 
+    /** Runs the graph on a fresh feed, which it then frees ({@link NativeMemory}). */
     private Map<String, INDArray> output(Map<String, INDArray> feed, List<String> names) {
-        return graph.sameDiff().output(feed, names);
+        try {
+            return graph.sameDiff().output(feed, names);
+        } finally {
+            NativeMemory.closeAll(feed.values());
+        }
     }
 
     /**

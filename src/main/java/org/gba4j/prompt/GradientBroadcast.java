@@ -2,6 +2,7 @@ package org.gba4j.prompt;
 
 import static org.gba4j.model.WeightNames.WORD_EMBEDDINGS;
 
+import org.gba4j.model.NativeMemory;
 import org.gba4j.train.MaskedTokenBatch;
 import org.gba4j.train.StepContext;
 import org.gba4j.train.TrainingListener;
@@ -55,8 +56,10 @@ public final class GradientBroadcast implements TrainingListener {
                 ? meanInputRows(gradient, step.batch())
                 : meanPositionRows(step.inputRowGradients(), step.batch());
         INDArray term = broadcastOf(meanRows, step.probabilities(), step.batch()).muli(settings.lambda());
+        NativeMemory.close(meanRows);
         if (settings.form() == BroadcastForm.COUPLED) {
             gradient.addi(term);
+            NativeMemory.close(term);
         } else {
             pending = term;
         }
@@ -66,6 +69,7 @@ public final class GradientBroadcast implements TrainingListener {
     public void afterUpdate(StepContext step) {
         if (pending != null) {
             step.model().wordEmbeddings().subi(pending.muli(settings.learningRate()));
+            NativeMemory.close(pending);
             pending = null;
         }
     }
@@ -84,7 +88,9 @@ public final class GradientBroadcast implements TrainingListener {
         if (settings.ratioCap() > 0) {
             ratios = Transforms.min(ratios, settings.ratioCap(), false);
         }
-        return ratios.transpose().mmul(meanRows);
+        INDArray q = ratios.transpose().mmul(meanRows);
+        NativeMemory.close(ratios);
+        return q;
     }
 
     /** {@code [B, d]}: per example, the mean of the matrix gradient's rows at its input tokens. */

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.gba4j.model.BertGraph;
 import org.gba4j.model.BertModel;
+import org.gba4j.model.NativeMemory;
 import org.gba4j.model.TokenBatch;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
@@ -30,12 +32,14 @@ public final class GradientStep {
      * ({@code [B, T, d]}, {@code d loss / d x_{i,t}}; otherwise null).
      */
     public record Result(double loss, INDArray probabilities, Map<String, INDArray> gradients,
-                         INDArray inputRowGradients) {
+                         INDArray inputRowGradients) implements AutoCloseable {
+        /** Frees the pass's native arrays now (see {@link NativeMemory}); the result is unusable after. */
+        @Override
+        public void close() {
+            NativeMemory.closeAll(gradients.values());
+            NativeMemory.close(probabilities, inputRowGradients);
+        }
     }
-
-    /** Minimum time between two {@link #reclaimNativeMemory()} collections, so tiny models are not slowed. */
-    private static final long GC_INTERVAL_NANOS = 1_000_000_000L;
-    private static final java.util.concurrent.atomic.AtomicLong lastGc = new java.util.concurrent.atomic.AtomicLong();
 
     private GradientStep() {
     }
@@ -46,7 +50,6 @@ public final class GradientStep {
 
     /** As {@link #run(BertModel, MaskedTokenBatch, List)}, with extra placeholders (a loss term's inputs). */
     public static Result run(BertModel model, MaskedTokenBatch batch, List<String> weights, Map<String, INDArray> extra) {
-        reclaimNativeMemory();
         TokenBatch tokens = batch.tokens();
         Map<String, INDArray> feed = model.feed(tokens);
         feed.put(BertGraph.POSITION_SELECTOR, model.selector(tokens, batch.positions()));
@@ -58,26 +61,57 @@ public final class GradientStep {
         if (embeddings) {
             requested.add(BertGraph.EMBEDDING_SUM);
         }
-        createGradientFunctionQuietly(model.graph().sameDiff());
-        OutAndGrad result = model.graph().sameDiff().calculateGradientsAndOutputs(
-                feed, List.of(BertGraph.LOSS, BertGraph.PROBABILITIES), requested);
-        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>(result.getGradients());
+        Map<String, INDArray> outputs = new java.util.HashMap<>();
+        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
+        pass(model.graph().sameDiff(), feed, requested, outputs, gradients);
+        NativeMemory.closeAll(feed.values());
         INDArray rows = null;
         if (embeddings) {
             rows = gradients.remove(BertGraph.EMBEDDING_SUM);
             INDArray tied = gradients.get(WORD_EMBEDDINGS); // absent when no decoder reads the matrix (classifier head)
             INDArray base = tied != null ? tied : Nd4j.zeros(DataType.FLOAT, model.wordEmbeddings().shape());
             gradients.put(WORD_EMBEDDINGS, scatterRows(base, rows, tokens));
+            NativeMemory.close(base);
         }
-        return new Result(result.getOutputs().get(BertGraph.LOSS).getDouble(0),
-                result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients), rows);
+        INDArray loss = outputs.get(BertGraph.LOSS);
+        double value = loss.getDouble(0);
+        NativeMemory.close(loss);
+        return new Result(value, outputs.get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients), rows);
+    }
+
+    /**
+     * The forward and backward pass: the loss, the probabilities, and the gradient of each {@code requested} variable
+     * that the loss reaches (under the variable's name). What {@code SameDiff.calculateGradientsAndOutputs} computes,
+     * run on the backward graph directly because M2.1's method switches that graph's array release off: every
+     * intermediate array of a pass (3.7 GB for MiniLM at 32 x 64) then waits for the garbage collector. With release on,
+     * each intermediate is freed as soon as no op needs it ({@link NativeMemory}); NativeMemoryTest checks the numbers
+     * against SameDiff's own method.
+     */
+    private static void pass(SameDiff sd, Map<String, INDArray> feed, List<String> requested, Map<String, INDArray> outputs,
+                             Map<String, INDArray> gradients) {
+        createGradientFunctionQuietly(sd);
+        Map<String, String> gradientNames = new java.util.LinkedHashMap<>();
+        for (String name : requested) {
+            SDVariable gradient = sd.getVariable(name).getGradient();
+            if (gradient != null) { // null: the loss does not reach it
+                gradientNames.put(gradient.name(), name);
+            }
+        }
+        List<String> names = new ArrayList<>(List.of(BertGraph.LOSS, BertGraph.PROBABILITIES));
+        names.addAll(gradientNames.keySet());
+        SameDiff backward = sd.getFunction("grad");
+        backward.setEnableCache(true);
+        Map<String, INDArray> out = backward.output(feed, names);
+        outputs.put(BertGraph.LOSS, out.get(BertGraph.LOSS));
+        outputs.put(BertGraph.PROBABILITIES, out.get(BertGraph.PROBABILITIES));
+        gradientNames.forEach((gradient, variable) -> gradients.put(variable, out.get(gradient)));
     }
 
     /**
      * Builds the backward graph once, with System.out muted: M2.1 prints one "Added differentiated op"
      * line per op (hundreds) while it does, drowning the progress display.
      */
-    private static void createGradientFunctionQuietly(org.nd4j.autodiff.samediff.SameDiff sd) {
+    private static void createGradientFunctionQuietly(SameDiff sd) {
         if (sd.getFunction("grad") != null) {
             return;
         }
@@ -89,22 +123,6 @@ public final class GradientStep {
             } finally {
                 System.setOut(out);
             }
-        }
-    }
-
-    /**
-     * Frees the previous pass's off-heap arrays before this pass allocates its own. Why: a pass
-     * leaves gigabytes of native ND4J buffers (activations, gradients, Adam temporaries) that are
-     * released only when the Java GC notices their small heap wrappers are gone, which with a
-     * mostly empty heap happens rarely. Until then every pass maps fresh memory: measured on
-     * MiniLM 32 x 64 (2 cores), bench steps took ~10 s (4.5-16 s) with ~40 s of kernel page-fault time per run,
-     * and 2.6-3.2 s (medians) with one explicit GC (30-50 ms) per step. Results are unaffected.
-     */
-    private static void reclaimNativeMemory() {
-        long now = System.nanoTime();
-        long last = lastGc.get();
-        if ((last == 0 || now - last >= GC_INTERVAL_NANOS) && lastGc.compareAndSet(last, now)) {
-            System.gc();
         }
     }
 
@@ -124,7 +142,9 @@ public final class GradientStep {
         INDArray rows2d = rowGradients.reshape(-1, rowGradients.size(2));
         INDArray real = n == rows2d.rows() ? rows2d : rows2d.getRows(toInt(flat));
         INDArray indices = Nd4j.createFromArray(ids);
-        return Nd4j.exec(new ScatterAdd(matrix, indices, real))[0]; // the op writes a new array, not into matrix
+        INDArray sum = Nd4j.exec(new ScatterAdd(matrix, indices, real))[0]; // the op writes a new array, not into matrix
+        NativeMemory.close(indices, real == rows2d ? null : real);
+        return sum;
     }
 
     private static int[] toInt(long[] values) {

@@ -18,7 +18,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>Why not {@code sd.fit}: the complete word-embedding gradient only exists after the
  * scatter-add of the looked-up rows (see {@link GradientStep}), and {@code sd.fit} hands the
  * matrix's partial gradient to the updater before that. This loop keeps the order explicit:
- * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}.
+ * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}; then the pass's native arrays are freed
+ * ({@link GradientStep.Result#close()}), so listeners must not keep them.
  */
 public final class Trainer {
     private final BertModel model;
@@ -53,26 +54,27 @@ public final class Trainer {
         for (TrainingListener listener : listeners) {
             listener.beforeStep(model, batch, extra);
         }
-        GradientStep.Result result = GradientStep.run(model, batch, List.copyOf(updaters.keySet()), extra);
-        StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
-                result.gradients(), result.inputRowGradients());
-        for (TrainingListener listener : listeners) {
-            listener.beforeUpdate(context);
-        }
-        for (String name : updaters.keySet()) {
-            INDArray gradient = result.gradients().get(name);
-            if (gradient == null) {
-                continue; // not reached by this loss (e.g. token types never fed)
+        try (GradientStep.Result result = GradientStep.run(model, batch, List.copyOf(updaters.keySet()), extra)) {
+            StepContext context = new StepContext(iteration, model, batch, result.loss(), result.probabilities(),
+                    result.gradients(), result.inputRowGradients());
+            for (TrainingListener listener : listeners) {
+                listener.beforeUpdate(context);
             }
-            INDArray param = model.graph().sameDiff().getVariable(name).getArr();
-            INDArray update = gradient.reshape(1, gradient.length());
-            updaters.get(name).applyUpdater(update, iteration, 0);
-            param.subi(update.reshape(param.shape()));
+            for (String name : updaters.keySet()) {
+                INDArray gradient = result.gradients().get(name);
+                if (gradient == null) {
+                    continue; // not reached by this loss (e.g. token types never fed)
+                }
+                INDArray param = model.graph().sameDiff().getVariable(name).getArr();
+                INDArray update = gradient.reshape(1, gradient.length());
+                updaters.get(name).applyUpdater(update, iteration, 0);
+                param.subi(update.reshape(param.shape()));
+            }
+            for (TrainingListener listener : listeners) {
+                listener.afterUpdate(context);
+            }
+            iteration++;
+            return result.loss();
         }
-        for (TrainingListener listener : listeners) {
-            listener.afterUpdate(context);
-        }
-        iteration++;
-        return result.loss();
     }
 }
