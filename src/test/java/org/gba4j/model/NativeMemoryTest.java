@@ -12,6 +12,7 @@ import org.gba4j.prompt.GradientBroadcast;
 import org.gba4j.text.Tokenizer;
 import org.gba4j.train.GradientStep;
 import org.gba4j.train.MaskedTokenBatch;
+import org.gba4j.train.PromptBatches;
 import org.gba4j.train.Trainer;
 import org.gba4j.train.TrainingConfig;
 import org.junit.jupiter.api.Test;
@@ -113,19 +114,6 @@ class NativeMemoryTest {
     }
 
     private static MaskedTokenBatch batch(Tokenizer tok, int seqLen) {
-        int[][] rows = new int[TEXTS.length][];
-        int[] positions = new int[TEXTS.length];
-        int[] targets = new int[TEXTS.length];
-        for (int i = 0; i < TEXTS.length; i++) {
-            int[] text = tok.ids(TEXTS[i]);
-            rows[i] = new int[text.length + 3];
-            rows[i][0] = tok.clsId();
-            System.arraycopy(text, 0, rows[i], 1, text.length);
-            rows[i][text.length + 1] = tok.sepId();
-            rows[i][text.length + 2] = tok.maskId();
-            positions[i] = text.length + 2;
-            targets[i] = tok.tokenId(i % 2 == 0 ? "good" : "terrible");
-        }
-        return new MaskedTokenBatch(TokenBatch.padded(rows, seqLen, tok.padId()), positions, targets);
+        return PromptBatches.of(tok, TEXTS, new String[] {"good", "terrible", "good", "terrible"}, seqLen);
     }
 }

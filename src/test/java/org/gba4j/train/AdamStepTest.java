@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import org.gba4j.io.PretrainedModel;
 import org.gba4j.model.BertModel;
-import org.gba4j.model.TokenBatch;
 import org.gba4j.text.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +24,7 @@ class AdamStepTest {
         try (PretrainedModel minilm = PretrainedModel.load(PretrainedModel.MINILM)) {
             Tokenizer tok = minilm.tokenizer();
             int seqLen = 24;
-            int[][] rows = new int[REVIEWS.length][];
-            int[] positions = new int[REVIEWS.length];
-            int[] targets = new int[REVIEWS.length];
-            for (int i = 0; i < REVIEWS.length; i++) {
-                int[] text = tok.ids(REVIEWS[i]);
-                rows[i] = new int[text.length + 3];
-                rows[i][0] = tok.clsId();
-                System.arraycopy(text, 0, rows[i], 1, text.length);
-                rows[i][text.length + 1] = tok.sepId();
-                rows[i][text.length + 2] = tok.maskId();
-                positions[i] = text.length + 2;
-                targets[i] = tok.tokenId(LABEL_WORDS[i]);
-            }
-            MaskedTokenBatch batch = new MaskedTokenBatch(TokenBatch.padded(rows, seqLen, tok.padId()), positions, targets);
+            MaskedTokenBatch batch = PromptBatches.of(tok, REVIEWS, LABEL_WORDS, seqLen);
             BertModel model = BertModel.of(minilm.weights(), seqLen);
             Trainer trainer = new Trainer(model, TrainingConfig.adam(1e-4), List.of());
             double before = trainer.step(batch);
