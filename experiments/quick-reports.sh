@@ -37,5 +37,11 @@ time $J gba-diagnosis --attacks badnets --datasets mr --rungs $N --ladder-only -
 time $J gba-diagnosis --attacks badnets --datasets hs --rungs gba-aimed-lift-0.2-in-context --ladder-only --seed 42
 # table12 with the dev-chosen aimed default (in-context probe, lift 0.2) on MR, three seeds -> reports/table12-aimed.*
 time $J table12 --aim --profile quick --datasets mr --seeds 42,43,44
-time $J gba-diagnosis --attacks ep --datasets mr --rungs gba-aimed-lift-0.2-in-context --ladder-only --seed 42
+# both probes against in context where the in-context probe missed (BadNets/MR seed 43): both chosen on dev;
+# the other units (BadNets/MR seed 42, EP/MR seeds 42-43) were not finished
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs $N --ladder-only --seed 43
 time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44
+# speed and memory in one window: PyTorch's step, then ours (reports/bench.csv); bert-base at the jar's defaults
+/usr/bin/python3 experiments/pytorch-step.py
+time $J bench --repeats 5
+time $J bench --model bert-base --repeats 2 --out reports/bench-bert-base.csv

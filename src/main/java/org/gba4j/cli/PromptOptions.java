@@ -56,9 +56,9 @@ final class PromptOptions {
             + " rate of the class (chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     double aimLift;
 
-    @Option(names = "--aim-probe", defaultValue = "in-context", description = "how tokens are probed for candidates:"
+    @Option(names = "--aim-probe", defaultValue = "both", description = "how tokens are probed for candidates:"
             + " alone (each token as the whole text), in-context (in front of a clean row, the way a trigger is used)"
-            + " or both; default: ${DEFAULT-VALUE}")
+            + " or both (the union; chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     String aimProbe;
 
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"

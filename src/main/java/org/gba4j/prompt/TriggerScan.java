@@ -61,15 +61,15 @@ public final class TriggerScan {
      */
     public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe) {
         /**
-         * The bar and probe chosen on dev (reports/gba-diagnosis.md): a lift of at least 0.2, candidates from the
-         * in-context probe. The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives
-         * prompt tuning in part and flips about 30% of clean rows; a lower lift bar moves more false suspects,
-         * tokens absent from the clean data, at no measured ACC cost. The alone probe ranked BadNets' trigger
-         * 352nd on MR seed 44 (dev ASR 62.2); in context it ranks 13th there and 1st on HS, and the scan brings
-         * dev ASR to 28.3 (the clean target rate: 29.3) and 3.1; both probes together gave the same dev ASR at
-         * twice the probing.
+         * The bar and probe chosen on dev (reports/gba-diagnosis.md): a lift of at least 0.2, candidates from both
+         * probes. The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives prompt
+         * tuning in part and flips about 30% of clean rows; a lower lift bar moves more false suspects, tokens absent
+         * from the clean data, at no measured ACC cost. Neither probe alone finds BadNets' trigger on every MR seed:
+         * alone it ranks 352nd on seed 44 (in context 13th: dev ASR 62.2 -> 28.3 at a clean target rate of 29.3),
+         * in context 109th on seed 43 (alone 1st: dev ASR 95.2 -> 68.9 at a clean target rate of 55.7); the union
+         * has the lowest dev ASR on both seeds, for about 1.5 times the probing.
          */
-        public static final Config DEFAULT = lift(0.2).withProbe(Probe.IN_CONTEXT);
+        public static final Config DEFAULT = lift(0.2).withProbe(Probe.BOTH);
         /** No scan. */
         public static final Config OFF = new Config(0, 0, 1, 0, Probe.ALONE);
 

@@ -72,7 +72,7 @@ class TriggerScanTest {
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0, alone));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1, alone));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, 0, null));
-        assertEquals("lift-0.2-in-context", TriggerScan.Config.DEFAULT.label());
+        assertEquals("lift-0.2-both", TriggerScan.Config.DEFAULT.label());
     }
 
     @Test
