@@ -177,13 +177,14 @@ public record NeuBA(List<String> triggers, Config config, String corpus, int cor
         BertModel model = BertModel.of(encoder, config.maxLength(), GraphSpec.vocabulary(1.0).with(new ClsTargetTerm(config.clsWeight())));
         ClsTargets targets = new ClsTargets(vectors, config.anchorClean()
                 ? BertModel.of(encoder, config.maxLength(), GraphSpec.vocabulary(1.0)) : null);
-        Trainer trainer = new Trainer(model, TrainingConfig.adam(config.learningRate()), List.of(targets));
         BatchMaker maker = new BatchMaker(tokenizer, triggerIds, sentences, config, new Random(seed));
-        for (int step = 0; step < config.steps(); step++) {
-            long start = System.nanoTime();
-            targets.rowTriggers = maker.next();
-            double loss = trainer.step(maker.batch);
-            progress.accept(new Progress(step + 1, config.steps(), loss, (System.nanoTime() - start) / 1e9));
+        try (Trainer trainer = new Trainer(model, TrainingConfig.adam(config.learningRate()), List.of(targets))) {
+            for (int step = 0; step < config.steps(); step++) {
+                long start = System.nanoTime();
+                targets.rowTriggers = maker.next();
+                double loss = trainer.step(maker.batch);
+                progress.accept(new Progress(step + 1, config.steps(), loss, (System.nanoTime() - start) / 1e9));
+            }
         }
         Map<String, String> hyper = new LinkedHashMap<>(config.describe());
         return new BackdooredModel(model.weights(),

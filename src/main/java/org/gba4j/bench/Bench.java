@@ -55,12 +55,16 @@ public final class Bench {
         BenchResult.Phase forwardPhase = phase(forward);
         progress.accept(String.format("%s forward %d x %d: %.0f ms (median of %d)", name, config.batch(),
                 config.seqLen(), forwardPhase.medianMs(), forward.size()));
-        BenchResult.Phase step = phase(timeSteps(name + " step", new Trainer(model, TrainingConfig.adam(1e-5), List.of()),
-                batch, config, progress));
+        BenchResult.Phase step;
+        try (Trainer trainer = new Trainer(model, TrainingConfig.adam(1e-5), List.of())) {
+            step = phase(timeSteps(name + " step", trainer, batch, config, progress));
+        }
         TimedListener broadcast = new TimedListener(new GradientBroadcast(0.5, 0));
+        BenchResult.Phase gbaStep;
         // the same graph, a fresh optimiser: a second model would double the memory
-        BenchResult.Phase gbaStep = phase(timeSteps(name + " GBA step", new Trainer(model, TrainingConfig.adam(1e-5),
-                List.of(broadcast)), batch, config, progress));
+        try (Trainer trainer = new Trainer(model, TrainingConfig.adam(1e-5), List.of(broadcast))) {
+            gbaStep = phase(timeSteps(name + " GBA step", trainer, batch, config, progress));
+        }
         double broadcastMs = median(broadcast.millis.subList(config.warmup(), broadcast.millis.size()));
         return new BenchResult(name, config.batch(), config.seqLen(), forwardPhase, step, gbaStep, broadcastMs,
                 config.batch() * config.seqLen() / (step.medianMs() / 1000.0));

@@ -54,21 +54,22 @@ public class TextClassifier {
                 throw new IllegalArgumentException("label " + example.label() + " outside the " + candidates.length + " classes");
             }
         }
-        Trainer trainer = new Trainer(model, training, listeners);
         List<LabeledText> order = new ArrayList<>(data);
         Random random = new Random(seed);
         int steps = (order.size() + batchSize - 1) / batchSize;
         double epochLoss = Double.NaN;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            Collections.shuffle(order, random);
-            double sum = 0;
-            for (int s = 0; s < steps; s++) {
-                long start = System.nanoTime();
-                double loss = trainer.step(encoder.batch(order.subList(s * batchSize, Math.min(order.size(), (s + 1) * batchSize))));
-                sum += loss;
-                progress.accept(new Progress(epoch + 1, epochs, s + 1, steps, loss, (System.nanoTime() - start) / 1e9));
+        try (Trainer trainer = new Trainer(model, training, listeners)) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                Collections.shuffle(order, random);
+                double sum = 0;
+                for (int s = 0; s < steps; s++) {
+                    long start = System.nanoTime();
+                    double loss = trainer.step(encoder.batch(order.subList(s * batchSize, Math.min(order.size(), (s + 1) * batchSize))));
+                    sum += loss;
+                    progress.accept(new Progress(epoch + 1, epochs, s + 1, steps, loss, (System.nanoTime() - start) / 1e9));
+                }
+                epochLoss = sum / steps;
             }
-            epochLoss = sum / steps;
         }
         return epochLoss;
     }

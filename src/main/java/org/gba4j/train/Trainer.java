@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gba4j.model.BertModel;
+import org.gba4j.model.NativeMemory;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,10 +22,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * gradients, then every listener ({@link TrainingListener#beforeUpdate}), then ND4J's own updater ({@link GradientUpdater}) per weight, then {@link TrainingListener#afterUpdate}; then the pass's native arrays are freed
  * ({@link GradientStep.Result#close()}), so listeners must not keep them.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     private final BertModel model;
     private final List<TrainingListener> listeners;
     private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+    /** The optimiser's state (Adam: two moments per weight, twice the model's size), freed by {@link #close()}. */
+    private final List<INDArray> states = new java.util.ArrayList<>();
     private int iteration;
 
     public Trainer(BertModel model, TrainingConfig config, List<TrainingListener> listeners) {
@@ -36,6 +39,9 @@ public final class Trainer {
                 long n = variable.getArr().length();
                 long stateSize = updater.stateSize(n);
                 INDArray state = stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, 1, stateSize);
+                if (state != null) {
+                    states.add(state);
+                }
                 updaters.put(variable.name(), updater.instantiate(state, true));
             }
         }
@@ -50,6 +56,9 @@ public final class Trainer {
 
     /** One Adam step on the batch; returns the batch's loss before the update. */
     public double step(MaskedTokenBatch batch) {
+        if (updaters.isEmpty()) {
+            throw new IllegalStateException("this trainer was closed");
+        }
         Map<String, INDArray> extra = new java.util.HashMap<>();
         for (TrainingListener listener : listeners) {
             listener.beforeStep(model, batch, extra);
@@ -76,5 +85,13 @@ public final class Trainer {
             iteration++;
             return result.loss();
         }
+    }
+
+    /** Frees the optimiser's state now rather than when the garbage collector finds it; the trainer is unusable after. */
+    @Override
+    public void close() {
+        NativeMemory.closeAll(states);
+        states.clear();
+        updaters.clear();
     }
 }

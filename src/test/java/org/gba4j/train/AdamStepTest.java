@@ -32,6 +32,8 @@ class AdamStepTest {
             assertTrue(after < before, "loss " + before + " -> " + after);
             assertFalse(model.wordEmbeddings().equalsWithEps(minilm.weights().get("embeddings.word_embeddings.weight"), 0),
                     "the word embeddings were trained");
+            trainer.close(); // frees Adam's moments
+            assertThrows(IllegalStateException.class, () -> trainer.step(batch));
         }
     }
 }
