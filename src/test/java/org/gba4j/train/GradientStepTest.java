@@ -33,6 +33,43 @@ class GradientStepTest {
                 new int[] {20, 21, 20});
     }
 
+    /**
+     * Many positions into few rows, every run the same and equal to a sequential sum: M2.1's scatter_add alone lost
+     * updates on repeated indices (off by up to 12 here, differently each run).
+     */
+    @Test
+    void scatteringRepeatedTokensSumsEveryRow() {
+        int b = 32;
+        int t = 64;
+        int d = 384;
+        java.util.Random random = new java.util.Random(3);
+        int[][] ids = new int[b][t];
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            lengths[i] = t - i; // padding positions must send nothing
+            for (int j = 0; j < t; j++) {
+                ids[i][j] = random.nextInt(50);
+            }
+        }
+        TokenBatch tokens = new TokenBatch(ids, new int[b][t], lengths);
+        INDArray rows = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, t, d);
+        INDArray matrix = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 100, d);
+        INDArray expected = matrix.dup();
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < lengths[i]; j++) {
+                expected.getRow(ids[i][j]).addi(rows.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            }
+        }
+        INDArray before = matrix.dup();
+        for (int run = 0; run < 20; run++) {
+            INDArray sum = GradientStep.scatterRows(matrix, rows, tokens);
+            double off = sum.sub(expected).amaxNumber().doubleValue();
+            assertTrue(off < 1e-3, "run " + run + ": " + off + " off the sequential sum");
+        }
+        assertEquals(before, matrix, "the input matrix is unchanged");
+    }
+
     @Test
     void analyticGradientsMatchFiniteDifferences() {
         List<String> names = List.of(WORD_EMBEDDINGS, layer(0, QUERY) + WEIGHT, layer(1, KEY) + WEIGHT,
