@@ -12,6 +12,7 @@ import org.gba4j.model.NativeMemory;
 import org.gba4j.model.TokenBatch;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
@@ -61,10 +62,9 @@ public final class GradientStep {
         if (embeddings) {
             requested.add(BertGraph.EMBEDDING_SUM);
         }
-        Map<String, INDArray> outputs = new java.util.HashMap<>();
-        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
-        pass(model.graph().sameDiff(), feed, requested, outputs, gradients);
+        OutAndGrad result = pass(model.graph().sameDiff(), feed, requested);
         NativeMemory.closeAll(feed.values());
+        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>(result.getGradients());
         INDArray rows = null;
         if (embeddings) {
             rows = gradients.remove(BertGraph.EMBEDDING_SUM);
@@ -73,22 +73,22 @@ public final class GradientStep {
             gradients.put(WORD_EMBEDDINGS, scatterRows(base, rows, tokens));
             NativeMemory.close(base);
         }
-        INDArray loss = outputs.get(BertGraph.LOSS);
+        INDArray loss = result.getOutputs().get(BertGraph.LOSS);
         double value = loss.getDouble(0);
         NativeMemory.close(loss);
-        return new Result(value, outputs.get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients), rows);
+        return new Result(value, result.getOutputs().get(BertGraph.PROBABILITIES), Collections.unmodifiableMap(gradients),
+                rows);
     }
 
     /**
      * The forward and backward pass: the loss, the probabilities, and the gradient of each {@code requested} variable
-     * that the loss reaches (under the variable's name). What {@code SameDiff.calculateGradientsAndOutputs} computes,
+     * that the loss reaches (under the variable's name). What {@code SameDiff.calculateGradientsAndOutputs} returns,
      * run on the backward graph directly because M2.1's method switches that graph's array release off: every
      * intermediate array of a pass (3.7 GB for MiniLM at 32 x 64) then waits for the garbage collector. With release on,
      * each intermediate is freed as soon as no op needs it ({@link NativeMemory}); NativeMemoryTest checks the numbers
      * against SameDiff's own method.
      */
-    private static void pass(SameDiff sd, Map<String, INDArray> feed, List<String> requested, Map<String, INDArray> outputs,
-                             Map<String, INDArray> gradients) {
+    private static OutAndGrad pass(SameDiff sd, Map<String, INDArray> feed, List<String> requested) {
         createGradientFunctionQuietly(sd);
         Map<String, String> gradientNames = new java.util.LinkedHashMap<>();
         for (String name : requested) {
@@ -102,9 +102,10 @@ public final class GradientStep {
         SameDiff backward = sd.getFunction("grad");
         backward.setEnableCache(true);
         Map<String, INDArray> out = backward.output(feed, names);
-        outputs.put(BertGraph.LOSS, out.get(BertGraph.LOSS));
-        outputs.put(BertGraph.PROBABILITIES, out.get(BertGraph.PROBABILITIES));
+        Map<String, INDArray> gradients = new java.util.LinkedHashMap<>();
         gradientNames.forEach((gradient, variable) -> gradients.put(variable, out.get(gradient)));
+        return new OutAndGrad(Map.of(BertGraph.LOSS, out.get(BertGraph.LOSS), BertGraph.PROBABILITIES,
+                out.get(BertGraph.PROBABILITIES)), gradients);
     }
 
     /**
