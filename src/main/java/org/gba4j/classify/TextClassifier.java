@@ -38,8 +38,29 @@ public class TextClassifier {
         return candidates.length;
     }
 
-    /** Progress of one training step. */
-    public record Progress(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double secondsPerStep) {
+    /**
+     * Progress of one step of a long stage: a training step ({@link #TRAINING}, with its loss), or a
+     * chunk of other long work such as the aimed scan (a named stage, loss NaN).
+     */
+    public record Progress(String stage, int epoch, int epochs, int step, int stepsPerEpoch, double loss,
+                           double secondsPerStep) {
+        /** The stage name of a training step. */
+        public static final String TRAINING = "training";
+
+        /** A training step. */
+        public Progress(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double secondsPerStep) {
+            this(TRAINING, epoch, epochs, step, stepsPerEpoch, loss, secondsPerStep);
+        }
+
+        /** Step {@code step} of {@code steps} of the one-pass stage {@code stage} (no loss). */
+        public static Progress of(String stage, int step, int steps, double secondsPerStep) {
+            return new Progress(stage, 1, 1, step, steps, Double.NaN, secondsPerStep);
+        }
+
+        /** "loss 0.1234" for a training step, the stage's name otherwise. */
+        public String describe() {
+            return Double.isNaN(loss) ? stage : String.format(java.util.Locale.ROOT, "loss %.4f", loss);
+        }
     }
 
     /** Trains for {@code epochs} passes; returns the mean loss of the last epoch. */

@@ -58,7 +58,7 @@ final class AttackCommand implements Callable<Integer> {
             BackdooredModel backdoored = attack.plant(new AttackJob(pretrained.weights(), pretrained.tokenizer(), data,
                     plan.classes, train + (csv.limit > 0 ? "[0:" + data.size() + "]" : ""), ProjectDatasets.locate().root(),
                     stages.stages(String.join("|", StageCache.modelKey(model), train == null ? "" : StageCache.fileHash(train),
-                            csv.describe())), p -> Progress.print(p, start)));
+                            csv.describe())), new Progress()::print));
             Map<String, String> provenance = new LinkedHashMap<>(backdoored.metadata().provenance());
             provenance.put("gba4j.profile", plan.profile);
             output.write(pretrained, backdoored.weights(), DefendedModel.Settings.head(plan.classes, attack.maxLength()),

@@ -67,7 +67,7 @@ final class DefendCommand implements Callable<Integer> {
             TextClassifier defended = defense.defend(new DefenseJob(pretrained.weights(), pretrained.weights(),
                     pretrained.tokenizer(), data, n, labelWords, clean == null ? null : clean.weights(), stages.stages(
                     String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(), "" + n)),
-                    p -> Progress.print(p, start)));
+                    new Progress()::print));
             DefendedModel.Settings settings = defended instanceof PromptClassifier p ? prompt.report(p)
                     : DefendedModel.Settings.head(n, training.maxLength);
             output.write(pretrained, defended.model().weights(), settings, Map.of("gba4j.method", method, "gba4j.source",

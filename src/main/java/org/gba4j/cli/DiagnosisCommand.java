@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = {"Diagnoses the gradient broadcast on stored backdoors: step-0 gradient figures, an oracle that"
                 + " replaces the trigger's embedding row, and a ladder of broadcast forms scored on dev and test.",
             "Each finished unit is stored under --out/<run>/diagnosis; a rerun resumes. Writes"
-                + " --reports/gba-diagnosis.csv and gba-diagnosis.md."})
+                + " --reports/gba-diagnosis.csv and gba-diagnosis.md (with --model: gba-diagnosis-<model>.*)."})
 final class DiagnosisCommand implements Callable<Integer> {
     @Option(names = "--attacks", split = ",", defaultValue = "badnets,ep,ripple",
             description = "attacks to diagnose; default: ${DEFAULT-VALUE}")
@@ -35,6 +35,10 @@ final class DiagnosisCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "quick", description = "quick or smoke; default: ${DEFAULT-VALUE}")
     String profile;
+
+    @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path; a model other"
+            + " than the profile's writes gba-diagnosis-<model>.csv and .md")
+    String model;
 
     @Option(names = "--test-rows", defaultValue = "1000", description = "test and dev rows scored per task;"
             + " default: ${DEFAULT-VALUE}")
@@ -73,6 +77,11 @@ final class DiagnosisCommand implements Callable<Integer> {
         org.gba4j.io.AtomicFiles.checkFolderWritable(out, "--out");
         org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
         Profile chosen = Profile.of(profile).withTestRows(testRows);
+        if (model != null) {
+            chosen = chosen.withModel(model);
+        }
+        String reportName = model == null || chosen.model().equals(Profile.of(profile).model()) ? "gba-diagnosis"
+                : "gba-diagnosis-" + GridRunner.modelName(chosen);
         List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
         GridData data = new GridData(ProjectDatasets.locate(), chosen, seedOption.seed);
         data.verify(tasks);
@@ -93,17 +102,18 @@ final class DiagnosisCommand implements Callable<Integer> {
                 }
             }
             String command = "java -jar experiments.jar gba-diagnosis --attacks " + String.join(",", attacks)
-                    + " --datasets " + String.join(",", datasets) + " --profile " + profile + " --test-rows " + testRows
+                    + " --datasets " + String.join(",", datasets) + " --profile " + profile
+                    + (model == null ? "" : " --model " + model) + " --test-rows " + testRows
                     + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
                     + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
                     + (ladderOnly ? " --ladder-only" : "") + " --seed " + seedOption.seed + (reportSeeds == null ? ""
                     : " --report-seeds " + reportSeeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
             String markdown = GbaDiagnosisReport.markdown(values, seedOption.seed, command, chosen.toString());
-            AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.csv"),
+            AtomicFiles.writeBytes(reports.resolve(reportName + ".csv"),
                     GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.writeBytes(reports.resolve("gba-diagnosis.md"), markdown.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeBytes(reports.resolve(reportName + ".md"), markdown.getBytes(StandardCharsets.UTF_8));
             System.out.println(markdown);
-            System.out.println("wrote " + reports.resolve("gba-diagnosis.csv") + " and gba-diagnosis.md");
+            System.out.println("wrote " + reports.resolve(reportName + ".csv") + " and " + reportName + ".md");
         }
         return 0;
     }

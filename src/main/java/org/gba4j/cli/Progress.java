@@ -1,26 +1,33 @@
 package org.gba4j.cli;
 
+import java.util.Locale;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.experiment.GridProgress;
 import org.gba4j.experiment.ProgressLine;
 
-/** A command's training progress as a {@link ProgressLine}: epoch, step, loss and time left. */
+/**
+ * A command's progress as a {@link ProgressLine}: epoch, step, loss (or the stage's name) and the
+ * stage's time left. A stage is timed from its own first step: an attack or a defense runs several
+ * (training, then RIPPLe's post-training or the aimed scan's probes and checks).
+ */
 final class Progress {
     private static final ProgressLine LINE = new ProgressLine();
+    private long stageStart = System.nanoTime();
+    private String stage = "";
+    private int lastDone = Integer.MAX_VALUE;
 
-    private Progress() {
-    }
-
-    static void print(TextClassifier.Progress p, long startNanos) {
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    void print(TextClassifier.Progress p) {
         int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
+        if (done < lastDone || !p.stage().equals(stage)) {
+            stageStart = System.nanoTime() - (long) (p.secondsPerStep() * 1e9); // this stage's first step is done
+            stage = p.stage();
+        }
+        lastDone = done;
+        double elapsed = (System.nanoTime() - stageStart) / 1e9;
         double perStep = elapsed / done;
-        LINE.update(String.format("epoch %d/%d step %d/%d loss %.4f  %.1f s/step  elapsed %s  left ~%s", p.epoch(),
-                p.epochs(), p.step(), p.stepsPerEpoch(), p.loss(), perStep, GridProgress.clock(elapsed),
-                GridProgress.clock(perStep * remaining(p))), remaining(p) == 0);
-    }
-
-    private static int remaining(TextClassifier.Progress p) {
-        return (p.epochs() - p.epoch()) * p.stepsPerEpoch() + p.stepsPerEpoch() - p.step();
+        int remaining = p.epochs() * p.stepsPerEpoch() - done;
+        LINE.update(String.format(Locale.ROOT, "epoch %d/%d step %d/%d %s  %.1f s/step  elapsed %s  left ~%s",
+                p.epoch(), p.epochs(), p.step(), p.stepsPerEpoch(), p.describe(), perStep, GridProgress.clock(elapsed),
+                GridProgress.clock(perStep * remaining)), remaining == 0);
     }
 }

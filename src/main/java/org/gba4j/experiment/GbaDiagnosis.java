@@ -91,6 +91,7 @@ public final class GbaDiagnosis {
     private final Backdoors backdoors;
     private final Path work;
     private final PrintStream out;
+    private final ProgressLine line = new ProgressLine();
     private final Map<String, PromptClassifier> floors = new HashMap<>();
     private final Map<String, Checked> checked = new HashMap<>();
     private final Map<String, PromptClassifier> adaptedGba = new HashMap<>();
@@ -181,6 +182,12 @@ public final class GbaDiagnosis {
         return stored();
     }
 
+    /** The scan's stages on a {@link ProgressLine} (they take minutes each). */
+    private void progress(TextClassifier.Progress p) {
+        line.update(String.format(java.util.Locale.ROOT, "  %s: %d/%d  %.1f s each", p.stage(), p.step(),
+                p.stepsPerEpoch(), p.secondsPerStep()), p.step() == p.stepsPerEpoch());
+    }
+
     private PromptClassifier adapt(BertWeights start, PaperDataset task, Rung rung) {
         PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
         PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
@@ -257,7 +264,7 @@ public final class GbaDiagnosis {
                     task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
             List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), bar,
-                    triggerIds(backdoor), ranks);
+                    triggerIds(backdoor), ranks, this::progress);
             done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         }
         checked.put(key, done);

@@ -16,6 +16,7 @@ public final class GridProgress {
     private double secondsComputed;
     private long cellStart;
     private long stageStart;
+    private String lastStage = "";
     private int lastStep = Integer.MAX_VALUE;
     private String label = "";
     private final ProgressLine line = new ProgressLine();
@@ -36,15 +37,16 @@ public final class GridProgress {
     /** One training step of the cell's current stage (attack, teacher, defense or adaptation). */
     void step(TextClassifier.Progress p) {
         int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
-        if (done < lastStep) { // a new training stage began
+        if (done < lastStep || !p.stage().equals(lastStage)) { // a new stage began
             stageStart = System.nanoTime();
         }
         lastStep = done;
+        lastStage = p.stage();
         int total = p.epochs() * p.stepsPerEpoch();
         double stageElapsed = (System.nanoTime() - stageStart) / 1e9;
         double stageLeft = stageElapsed / done * (total - done);
-        line.update(String.format(Locale.ROOT, "  step %d/%d loss %.4f  %.1f s/step  stage left ~%s  cell %s  grid left ~%s",
-                done, total, p.loss(), p.secondsPerStep(), clock(stageLeft), clock(cellSeconds()), gridLeft()), done == total);
+        line.update(String.format(Locale.ROOT, "  step %d/%d %s  %.1f s/step  stage left ~%s  cell %s  grid left ~%s",
+                done, total, p.describe(), p.secondsPerStep(), clock(stageLeft), clock(cellSeconds()), gridLeft()), done == total);
     }
 
     void endCell(CellResult result) {

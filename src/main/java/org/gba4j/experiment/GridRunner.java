@@ -29,8 +29,12 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
 
     /** The run folder for a profile, model and seed under {@code out}. */
     public static Path workFolder(Path out, Profile profile, long seed) {
-        String model = Path.of(profile.model()).getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "-");
-        return out.resolve(profile.name() + "-" + model + "-seed" + seed);
+        return out.resolve(profile.name() + "-" + modelName(profile) + "-seed" + seed);
+    }
+
+    /** The profile's model as a file-name part: {@code minilm}, {@code bert-base}, or a path's last name. */
+    public static String modelName(Profile profile) {
+        return Path.of(profile.model()).getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "-");
     }
 
     /** Computes the cells not yet stored with their current settings; returns every finished cell of this seed. */

@@ -76,7 +76,7 @@ public final class PromptClassifier extends TextClassifier {
         listeners.addAll(extra);
         double loss = train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
         if (config.aim().enabled()) {
-            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, config.aim()));
+            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, config.aim(), progress));
             TriggerScan.pullToClassCentre(model().wordEmbeddings(), suspects, labels.ids());
         }
         return loss;

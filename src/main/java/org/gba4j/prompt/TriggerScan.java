@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.gba4j.classify.TextClassifier.Progress;
 import org.gba4j.data.LabeledText;
 import org.gba4j.text.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class TriggerScan {
     /** Rows per forward pass when probing the vocabulary: short inputs, so large batches amortise per-op costs. */
     private static final int PROBE_BATCH = 512;
+    /** Rows per progress report of a probe: a few passes, so a report comes every minute or so on two cores. */
+    private static final int PROBE_CHUNK = 8 * PROBE_BATCH;
 
     /**
      * How the vocabulary is probed for candidates. ALONE was the first scan's probe; it ranked BadNets'
@@ -138,7 +142,17 @@ public final class TriggerScan {
     /** The suspects of an adapted classifier, strongest first per class. */
     public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                      Config config) {
-        return admitted(check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean)), config);
+        return scan(classifier, tokenizer, clean, config, p -> { });
+    }
+
+    /**
+     * As {@link #scan(PromptClassifier, Tokenizer, List, Config)}, reporting each stage (a probe over the vocabulary,
+     * a class's insertion checks) to {@code progress}: on two cores a scan takes tens of minutes.
+     */
+    public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                     Config config, Consumer<Progress> progress) {
+        return admitted(check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), new int[0],
+                new int[classifier.classes()][0], progress), config);
     }
 
     /** The checked candidates that clear {@code config}'s bar. */
@@ -148,8 +162,9 @@ public final class TriggerScan {
 
     /** As {@link #scan(PromptClassifier, Tokenizer, List, Config)}, probing only the tokens {@code eligible} marks. */
     static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, Config config,
-                              boolean[] eligible) {
-        return admitted(check(classifier, tokenizer, clean, config, eligible), config);
+                              boolean[] eligible, Consumer<Progress> progress) {
+        return admitted(check(classifier, tokenizer, clean, config, eligible, new int[0], new int[classifier.classes()][0],
+                progress), config);
     }
 
     /**
@@ -158,12 +173,7 @@ public final class TriggerScan {
      */
     public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                       Config config) {
-        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean));
-    }
-
-    private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
-                                       Config config, boolean[] eligible) {
-        return check(classifier, tokenizer, clean, config, eligible, new int[0], new int[classifier.classes()][0]);
+        return check(classifier, tokenizer, clean, config, new int[0], new int[classifier.classes()][0], p -> { });
     }
 
     /**
@@ -173,14 +183,15 @@ public final class TriggerScan {
      * {@code config.candidates()}.
      */
     public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
-                                      Config config, int[] watch, int[][] ranks) {
-        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), watch, ranks);
+                                      Config config, int[] watch, int[][] ranks, Consumer<Progress> progress) {
+        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), watch, ranks, progress);
     }
 
     private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
-                                       Config config, boolean[] eligible, int[] watch, int[][] ranks) {
+                                       Config config, boolean[] eligible, int[] watch, int[][] ranks,
+                                       Consumer<Progress> progress) {
         List<Integer> ids = ids(eligible);
-        double[][] alone = config.probe().alone() ? aloneProbabilities(classifier, tokenizer, ids) : null;
+        double[][] alone = config.probe().alone() ? aloneProbabilities(classifier, tokenizer, ids, progress) : null;
         List<Suspect> checked = new ArrayList<>();
         for (int c = 0; c < classifier.classes(); c++) {
             final int target = c;
@@ -198,7 +209,7 @@ public final class TriggerScan {
                 rankings.add(scores);
             }
             if (config.probe().inContext()) {
-                rankings.add(contextScores(classifier, tokenizer, ids, others, target));
+                rankings.add(contextScores(classifier, tokenizer, ids, others, target, progress));
             }
             ranks[c] = new int[watch.length];
             for (int w = 0; w < watch.length; w++) {
@@ -211,21 +222,41 @@ public final class TriggerScan {
                     candidates.add(index);
                 }
             }
+            String stage = "scan: checking class " + target + "'s candidates";
+            int done = 0;
             for (int index : candidates) {
+                long start = System.nanoTime();
                 int id = ids.get(index);
                 String token = tokenizer.token(id);
                 List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
                 checked.add(new Suspect(id, token, target, shareOf(classifier.predict(inserted), target), baseRate));
+                progress.accept(Progress.of(stage, ++done, candidates.size(), (System.nanoTime() - start) / 1e9));
             }
         }
         return checked;
     }
 
     /** Each token alone as a prompt's text: {@code [CLS] w [SEP]} + template + {@code [MASK]}; one row per token. */
-    private static double[][] aloneProbabilities(PromptClassifier classifier, Tokenizer tokenizer, List<Integer> ids) {
+    private static double[][] aloneProbabilities(PromptClassifier classifier, Tokenizer tokenizer, List<Integer> ids,
+                                                 Consumer<Progress> progress) {
         PromptClassifier probe = classifier.resized(classifier.encoder().templateIds().length + 4);
-        return probe.probabilities(ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
-                PROBE_BATCH);
+        return probabilities(probe, ids.stream().map(id -> new LabeledText(tokenizer.token(id), null, 0)).toList(),
+                "scan: probing each token alone", progress);
+    }
+
+    /** {@code classifier}'s probabilities of {@code rows}, a chunk at a time, each chunk reported as a step of {@code stage}. */
+    private static double[][] probabilities(PromptClassifier classifier, List<LabeledText> rows, String stage,
+                                            Consumer<Progress> progress) {
+        double[][] out = new double[rows.size()][];
+        int chunks = (rows.size() + PROBE_CHUNK - 1) / PROBE_CHUNK;
+        for (int c = 0; c < chunks; c++) {
+            long start = System.nanoTime();
+            int from = c * PROBE_CHUNK;
+            double[][] p = classifier.probabilities(rows.subList(from, Math.min(rows.size(), from + PROBE_CHUNK)), PROBE_BATCH);
+            System.arraycopy(p, 0, out, from, p.length);
+            progress.accept(Progress.of(stage, c + 1, chunks, (System.nanoTime() - start) / 1e9));
+        }
+        return out;
     }
 
     /**
@@ -233,14 +264,15 @@ public final class TriggerScan {
      * class), the way a trigger is used; the shortest keeps the pass over the vocabulary cheap.
      */
     private static double[] contextScores(PromptClassifier classifier, Tokenizer tokenizer, List<Integer> ids,
-                                          List<LabeledText> others, int target) {
+                                          List<LabeledText> others, int target, Consumer<Progress> progress) {
         LabeledText context = others.stream().min(java.util.Comparator.comparingInt(e -> tokenizer.ids(e.text()).length))
                 .orElseThrow();
         // every probe row is the context plus one single-piece token: a graph that long, not the classifier's full
         // length, gives the same scores (padding is masked) at a fraction of the cost
         int length = Math.min(classifier.config().maxLength(), classifier.encoder().encode(context).ids().length + 1);
-        double[][] p = classifier.resized(length).probabilities(ids.stream().map(id -> context.withText(tokenizer.token(id)
-                + " " + context.text(), context.label())).toList(), PROBE_BATCH);
+        double[][] p = probabilities(classifier.resized(length), ids.stream().map(id -> context.withText(tokenizer.token(id)
+                + " " + context.text(), context.label())).toList(), "scan: probing each token before a row of class "
+                + target + "'s others", progress);
         double[] scores = new double[ids.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = -p[i][target];
@@ -262,7 +294,7 @@ public final class TriggerScan {
             return -1;
         }
         double[] scores = contextScores(classifier, tokenizer, ids, clean.stream().filter(e -> e.label() != target).toList(),
-                target);
+                target, p -> { });
         return java.util.Arrays.stream(indices).map(i -> rank(scores, i)).min().orElseThrow();
     }
 

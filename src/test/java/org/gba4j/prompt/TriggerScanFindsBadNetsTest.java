@@ -67,7 +67,7 @@ class TriggerScanFindsBadNetsTest {
             }
             sample[cf] = true;
             List<TriggerScan.Suspect> suspects = TriggerScan.scan(classifier, minilm.tokenizer(), clean,
-                    TriggerScan.Config.DEFAULT, sample);
+                    TriggerScan.Config.DEFAULT, sample, p -> { });
             System.out.println("suspects: " + suspects);
             assertTrue(suspects.stream().anyMatch(s -> s.id() == cf && s.toClass() == 1), "cf not found: " + suspects);
 

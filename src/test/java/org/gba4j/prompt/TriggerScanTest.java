@@ -51,6 +51,48 @@ class TriggerScanTest {
     }
 
     @Test
+    void reportsEveryStageOfTheScanToItsEnd() {
+        // both probes, two classes: the alone probe, then per class the in-context probe and the checks
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptConfig config = PromptConfig.defaults(PromptMode.GBA).withTraining(1e-4, 1, 32, 32);
+            PromptClassifier classifier = new PromptClassifier(m.weights(), m.tokenizer(),
+                    LabelWords.of(List.of("terrible", "good"), m.tokenizer()), config);
+            List<org.gba4j.data.LabeledText> clean = List.of(new org.gba4j.data.LabeledText("a dull film", null, 0),
+                    new org.gba4j.data.LabeledText("a bright film", null, 1),
+                    new org.gba4j.data.LabeledText("boring and long", null, 0));
+            boolean[] eligible = TriggerScan.eligible(classifier, m.tokenizer(), clean);
+            boolean[] sample = new boolean[eligible.length];
+            int kept = 0;
+            for (int id = 0; id < eligible.length && kept < 6; id++) {
+                if (eligible[id]) {
+                    sample[id] = true;
+                    kept++;
+                }
+            }
+            List<org.gba4j.classify.TextClassifier.Progress> reports = new java.util.ArrayList<>();
+            TriggerScan.scan(classifier, m.tokenizer(), clean, new TriggerScan.Config(2, 3, 0, 0.2,
+                    TriggerScan.Probe.BOTH), sample, reports::add);
+            List<String> stages = reports.stream().map(org.gba4j.classify.TextClassifier.Progress::stage).distinct().toList();
+            assertEquals(5, stages.size(), stages.toString());
+            assertTrue(stages.get(0).contains("alone"), stages.toString());
+            assertTrue(stages.get(1).contains("class 0") && stages.get(2).contains("class 0"), stages.toString());
+            assertTrue(stages.get(3).contains("class 1") && stages.get(4).contains("class 1"), stages.toString());
+            for (String stage : stages) {
+                List<org.gba4j.classify.TextClassifier.Progress> steps = reports.stream().filter(p -> p.stage().equals(stage))
+                        .toList();
+                for (int i = 0; i < steps.size(); i++) {
+                    assertEquals(i + 1, steps.get(i).step(), stage);
+                    assertTrue(Double.isNaN(steps.get(i).loss()) && steps.get(i).secondsPerStep() >= 0, stage);
+                }
+                assertEquals(steps.get(steps.size() - 1).stepsPerEpoch(), steps.size(), stage + " ends at its last step");
+            }
+            // a class's checks cover the union of both probes' candidates: 3 to 6 tokens
+            long checks = reports.stream().filter(p -> p.stage().startsWith("scan: checking class 0")).count();
+            assertTrue(checks >= 3 && checks <= 6, "checks: " + checks);
+        }
+    }
+
+    @Test
     void pullsEachSuspectExactlyToTheLabelWordsMean() {
         INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
         // label words 1 and 2: centre (1, 2); suspects 3 and 4
