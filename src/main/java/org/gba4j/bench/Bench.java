@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.gba4j.model.BertConfig;
 import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.model.TokenBatch;
+import org.gba4j.model.WeightNames;
 import org.gba4j.prompt.GradientBroadcast;
 import org.gba4j.train.MaskedTokenBatch;
 import org.gba4j.train.StepContext;
@@ -68,6 +70,35 @@ public final class Bench {
         double broadcastMs = median(broadcast.millis.subList(config.warmup(), broadcast.millis.size()));
         return new BenchResult(name, config.batch(), config.seqLen(), forwardPhase, step, gbaStep, broadcastMs,
                 config.batch() * config.seqLen() / (step.medianMs() / 1000.0));
+    }
+
+    /**
+     * {@code weights} with its transformer blocks repeated {@code times} (block i is a copy of block i mod L): MiniLM
+     * twice is a 12-layer, 384-wide encoder, twice MiniLM's work per step, for the depth-scaling check of issue 14
+     * (a step should cost about twice MiniLM's, not the 13 times an earlier build took).
+     */
+    public static BertWeights stacked(BertWeights weights, int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("--stack must be at least 1, got " + times);
+        }
+        BertConfig c = weights.config();
+        String prefix = "encoder.layer.";
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>();
+        weights.tensors().forEach((name, array) -> {
+            if (!name.startsWith(prefix)) {
+                tensors.put(name, array);
+                return;
+            }
+            String rest = name.substring(prefix.length());
+            int layer = Integer.parseInt(rest.substring(0, rest.indexOf('.')));
+            for (int copy = 0; copy < times; copy++) {
+                tensors.put(WeightNames.layer(copy * c.layers() + layer, rest.substring(rest.indexOf('.') + 1)),
+                        copy == 0 ? array : array.dup());
+            }
+        });
+        return new BertWeights(weights.source() + " x" + times, new BertConfig(c.architecture(), c.vocabSize(), c.hidden(),
+                c.layers() * times, c.heads(), c.intermediate(), c.maxPositions(), c.typeVocabSize(), c.layerNormEps(),
+                c.hasMlmHead(), c.positionOffset()), tensors);
     }
 
     private static BenchResult.Phase phase(List<Double> millis) {

@@ -10,6 +10,7 @@ import org.gba4j.bench.Bench;
 import org.gba4j.bench.BenchResult;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.model.BertWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bert-base", description = "also benchmark bert-base-uncased after the --model")
     boolean bertBase;
+
+    @Option(names = "--stack", defaultValue = "1", description = "also benchmark --model with its layers repeated this"
+            + " many times (2 on MiniLM: a 12-layer, 384-wide encoder; the depth-scaling check) in the same run"
+            + " (default: ${DEFAULT-VALUE}: no)")
+    int stack;
 
     @Option(names = "--batch", defaultValue = "32", description = "rows per batch (default: ${DEFAULT-VALUE})")
     int batch;
@@ -45,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Bench.Config config = new Bench.Config(batch, seqLen, warmup, repeats, 42);
+        if (stack < 1) {
+            throw new IllegalArgumentException("--stack must be at least 1, got " + stack);
+        }
         List<String> models = new ArrayList<>(List.of(model));
         if (bertBase && !model.equals(PretrainedModel.BERT_BASE)) {
             models.add(PretrainedModel.BERT_BASE);
@@ -54,6 +63,15 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("loading " + name + " ...");
             try (PretrainedModel pretrained = PretrainedModel.load(name)) {
                 results.add(Bench.run(name, pretrained.weights(), config, System.out::println));
+                if (stack > 1 && name.equals(model)) {
+                    BertWeights stacked = Bench.stacked(pretrained.weights(), stack);
+                    results.add(Bench.run(name + "-x" + stack, stacked, config, System.out::println));
+                    BenchResult one = results.get(results.size() - 2);
+                    BenchResult deep = results.get(results.size() - 1);
+                    System.out.printf("%s-x%d (%d layers): step %.2fx, GBA step %.2fx %s's%n", name, stack,
+                            stacked.config().layers(), deep.step().medianMs() / one.step().medianMs(),
+                            deep.gbaStep().medianMs() / one.gbaStep().medianMs(), name);
+                }
             }
         }
         String[] header = {"model", "batch", "seq_len", "forward_ms", "forward_max_ms", "forward_peak_rss_mb",

@@ -33,7 +33,7 @@ final class DiagnosisCommand implements Callable<Integer> {
     @Option(names = "--datasets", split = ",", defaultValue = "mr,hs", description = "tasks; default: ${DEFAULT-VALUE}")
     List<String> datasets;
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick or smoke; default: ${DEFAULT-VALUE}")
+    @Option(names = "--profile", defaultValue = "quick", description = "quick, medium (bert-base) or smoke; default: ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path; a model other"

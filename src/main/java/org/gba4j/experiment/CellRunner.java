@@ -48,8 +48,7 @@ public final class CellRunner {
         boolean promptBased = Defenses.promptBased(cell.defense());
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
-                : promptBased && profile.promptFraction() > 0 ? data.trainFraction(task, profile.promptFraction())
-                : data.train(task);
+                : promptBased ? data.promptTrain(task) : data.train(task);
         TextClassifier defended = defenses.apply(cell, task, backdoor, clean, progress);
 
         Map<String, Double> metrics = new LinkedHashMap<>();

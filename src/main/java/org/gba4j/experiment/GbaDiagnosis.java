@@ -192,7 +192,7 @@ public final class GbaDiagnosis {
         PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
         PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        classifier.train(data.train(task), List.of(), p -> { });
+        classifier.train(data.promptTrain(task), List.of(), p -> { });
         return classifier;
     }
 
@@ -220,7 +220,7 @@ public final class GbaDiagnosis {
                 .min().orElse(-1));
         if (rung.name().equals(CONTEXT_RANK)) {
             values.put("trigger_context_rank", (double) TriggerScan.contextRank(shared.adapted(), base.tokenizer(),
-                    data.train(task), target, triggerIds(backdoor)));
+                    data.promptTrain(task), target, triggerIds(backdoor)));
         }
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
@@ -263,7 +263,7 @@ public final class GbaDiagnosis {
             PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a -> adapt(backdoor.encoder(),
                     task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
-            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.train(task), bar,
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.promptTrain(task), bar,
                     triggerIds(backdoor), ranks, this::progress);
             done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         }
@@ -323,7 +323,7 @@ public final class GbaDiagnosis {
         PromptConfig config = profile.prompt(PromptMode.GBA, task, seed);
         PromptClassifier classifier = new PromptClassifier(backdoor.encoder(), base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        List<LabeledText> train = data.train(task);
+        List<LabeledText> train = data.promptTrain(task);
         MaskedTokenBatch batch = classifier.encoder().batch(train.subList(0, Math.min(config.batchSize(), train.size())),
                 classifier.labels());
         GradientStep.Result result = GradientStep.run(classifier.model(), batch, List.of(WORD_EMBEDDINGS));

@@ -51,6 +51,14 @@ public final class GridData {
         return poles(task, sample(all, rows, seed));
     }
 
+    /**
+     * The clean rows prompt-based adaptation (PT, PT+soft, GBA) uses: the profile's {@code promptFraction} of the whole
+     * training split where it sets one (sections 5.4 and C: 5%), otherwise the same sample as every defense.
+     */
+    public List<LabeledText> promptTrain(PaperDataset task) {
+        return profile.promptFraction() > 0 ? trainFraction(task, profile.promptFraction()) : train(task);
+    }
+
     public List<LabeledText> test(PaperDataset task) {
         return sample(split(task, task.testSplit()), profile.testRows(), seed + 1);
     }

@@ -14,7 +14,7 @@ import org.gba4j.prompt.TriggerScan;
  * How big a grid run is: the model, how much of each dataset it uses, and every training budget.
  * Explicit and immutable, and written in full into each cell it computes.
  *
- * @param name          quick, paper or smoke
+ * @param name          quick, medium, paper or smoke
  * @param model         the clean pre-trained model (minilm, bert-base or a path)
  * @param trainRows     clean training rows per task (a seeded random sample of the train split); 0 = all
  * @param testRows      test rows per task (a seeded random sample of the test split); 0 = all
@@ -50,6 +50,16 @@ public record Profile(String name, String model, int trainRows, int testRows, in
             true, 0, 0, 0.05);
 
     /**
+     * bert-base-uncased with its masked-LM head on two CPU cores, for the question MiniLM cannot answer (it has no
+     * masked-LM head, so its p(w|x) at [MASK] is nearly uniform): PT, PT+soft and GBA adapt on 5% of the training
+     * split as in the paper (sections 5.4, C), at Table 1's lengths and the paper's Adam 2e-5; the attacker
+     * fine-tunes on a 500-row sample with the quick attack settings, and 1,000 test rows are scored. Hours per task:
+     * a bert-base step at 32 x 64 takes about 30 s here.
+     */
+    public static final Profile MEDIUM = new Profile("medium", PretrainedModel.BERT_BASE, 500, 1000, 0, 2e-5, 3, 32, 5000,
+            false, 0, 0, 0.05);
+
+    /**
      * Minutes, not hours: 64 training rows (RIPPLe's surgery needs 10 important words per class), 32
      * test rows, 1 epoch, 8 NeuBA steps. Checks the machinery, not the paper (the tests use it).
      */
@@ -59,9 +69,10 @@ public record Profile(String name, String model, int trainRows, int testRows, in
     public static Profile of(String name) {
         return switch (name) {
             case "quick" -> QUICK;
+            case "medium" -> MEDIUM;
             case "paper" -> PAPER;
             case "smoke" -> SMOKE;
-            default -> throw new IllegalArgumentException("--profile must be quick, paper or smoke, got " + name);
+            default -> throw new IllegalArgumentException("--profile must be quick, medium, paper or smoke, got " + name);
         };
     }
 
