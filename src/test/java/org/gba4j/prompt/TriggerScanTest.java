@@ -35,9 +35,7 @@ class TriggerScanTest {
     void aShorterGraphScoresShortRowsAsTheFullOne() {
         // the in-context probe scores the vocabulary at the context's own length, not the classifier's
         try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
-            PromptConfig config = PromptConfig.defaults(PromptMode.GBA).withTraining(1e-4, 1, 32, 32);
-            PromptClassifier full = new PromptClassifier(m.weights(), m.tokenizer(),
-                    LabelWords.of(List.of("terrible", "good"), m.tokenizer()), config);
+            PromptClassifier full = untrained(m);
             List<org.gba4j.data.LabeledText> rows = List.of(new org.gba4j.data.LabeledText("cf a dull film", null, 0),
                     new org.gba4j.data.LabeledText("mn a dull film", null, 0));
             int length = full.encoder().encode(rows.get(0)).ids().length;
@@ -54,9 +52,7 @@ class TriggerScanTest {
     void reportsEveryStageOfTheScanToItsEnd() {
         // both probes, two classes: the alone probe, then per class the in-context probe and the checks
         try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
-            PromptConfig config = PromptConfig.defaults(PromptMode.GBA).withTraining(1e-4, 1, 32, 32);
-            PromptClassifier classifier = new PromptClassifier(m.weights(), m.tokenizer(),
-                    LabelWords.of(List.of("terrible", "good"), m.tokenizer()), config);
+            PromptClassifier classifier = untrained(m);
             List<org.gba4j.data.LabeledText> clean = List.of(new org.gba4j.data.LabeledText("a dull film", null, 0),
                     new org.gba4j.data.LabeledText("a bright film", null, 1),
                     new org.gba4j.data.LabeledText("boring and long", null, 0));
@@ -90,6 +86,12 @@ class TriggerScanTest {
             long checks = reports.stream().filter(p -> p.stage().startsWith("scan: checking class 0")).count();
             assertTrue(checks >= 3 && checks <= 6, "checks: " + checks);
         }
+    }
+
+    /** MiniLM as a GBA prompt classifier for MR's label words, before any training, at length 32. */
+    private static PromptClassifier untrained(org.gba4j.io.PretrainedModel m) {
+        return new PromptClassifier(m.weights(), m.tokenizer(), LabelWords.of(List.of("terrible", "good"), m.tokenizer()),
+                PromptConfig.defaults(PromptMode.GBA).withTraining(1e-4, 1, 32, 32));
     }
 
     @Test
