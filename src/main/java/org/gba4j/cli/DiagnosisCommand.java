@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         description = {"Diagnoses the gradient broadcast on stored backdoors: step-0 gradient figures, an oracle that"
                 + " replaces the trigger's embedding row, and a ladder of broadcast forms scored on dev and test.",
             "Each finished unit is stored under --out/<run>/diagnosis; a rerun resumes. Writes"
-                + " --reports/gba-diagnosis.csv and gba-diagnosis.md (with --model: gba-diagnosis-<model>.*)."})
+                + " --reports/gba-diagnosis.csv and gba-diagnosis.md (another profile or model: gba-diagnosis-<profile>-<model>.*)."})
 final class DiagnosisCommand implements Callable<Integer> {
     @Option(names = "--attacks", split = ",", defaultValue = "badnets,ep,ripple",
             description = "attacks to diagnose; default: ${DEFAULT-VALUE}")
@@ -37,7 +37,7 @@ final class DiagnosisCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path; a model other"
-            + " than the profile's writes gba-diagnosis-<model>.csv and .md")
+            + " than quick's MiniLM writes gba-diagnosis-<profile>-<model>.csv and .md")
     String model;
 
     @Option(names = "--test-rows", defaultValue = "1000", description = "test and dev rows scored per task;"
@@ -80,8 +80,9 @@ final class DiagnosisCommand implements Callable<Integer> {
         if (model != null) {
             chosen = chosen.withModel(model);
         }
-        String reportName = model == null || chosen.model().equals(Profile.of(profile).model()) ? "gba-diagnosis"
-                : "gba-diagnosis-" + GridRunner.modelName(chosen);
+        // the committed quick MiniLM report keeps its name; any other profile or model gets its own files
+        String reportName = chosen.name().equals(Profile.QUICK.name()) && chosen.model().equals(Profile.QUICK.model())
+                ? "gba-diagnosis" : "gba-diagnosis-" + chosen.name() + "-" + GridRunner.modelName(chosen);
         List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
         GridData data = new GridData(ProjectDatasets.locate(), chosen, seedOption.seed);
         data.verify(tasks);
