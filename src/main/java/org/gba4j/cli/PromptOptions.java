@@ -61,6 +61,11 @@ final class PromptOptions {
             + " or both (the union; chosen on dev, reports/gba-diagnosis.md); default: ${DEFAULT-VALUE}")
     String aimProbe;
 
+    @Option(names = "--aim-context-pool", defaultValue = "0", description = "probe in context only the tokens the alone"
+            + " probe ranks this high for the class (a cascade, several times faster; at least 40), 0 = every token;"
+            + " default: ${DEFAULT-VALUE}")
+    int aimContextPool;
+
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
             + " (0 = --lr); default: ${DEFAULT-VALUE}")
     double embeddingLr;
@@ -108,10 +113,11 @@ final class PromptOptions {
         TriggerScan.Probe probe = probe();
         try {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
-                    aimFlipRate, aimLift, probe);
+                    aimFlipRate, aimLift, probe, aimContextPool);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1]; got "
-                    + aimFlipRate + " and " + aimLift);
+            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1] and --aim-context-pool 0"
+                    + " or at least " + TriggerScan.Config.DEFAULT.candidates() + "; got " + aimFlipRate + ", " + aimLift
+                    + " and " + aimContextPool);
         }
     }
 

@@ -70,7 +70,8 @@ public final class GbaDiagnosis {
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
             TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80),
             TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.IN_CONTEXT),
-            TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH));
+            TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH),
+            TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH).withContextPool(2000));
 
     /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
@@ -238,12 +239,13 @@ public final class GbaDiagnosis {
     private Checked shared(String attack, PaperDataset task, Backdoor backdoor, Rung rung) {
         // bars that check as many candidates on as many rows, probed alike, share one check
         TriggerScan.Config bar = rung.bar();
-        String key = attack + "/" + task.name() + "/" + bar.rows() + "/" + bar.candidates() + "/" + bar.probe();
+        String key = attack + "/" + task.name() + "/" + bar.rows() + "/" + bar.candidates() + "/" + bar.probe() + "/"
+                + bar.contextPool();
         Checked done = checked.get(key);
         if (done != null) {
             return done;
         }
-        if (bar.probe() == TriggerScan.Probe.BOTH) {
+        if (bar.probe() == TriggerScan.Probe.BOTH && bar.contextPool() == 0) {
             // both probes' candidates are the union of each probe's, checked on the same rows: reuse the two checks
             Checked alone = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.ALONE)));
             Checked context = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.IN_CONTEXT)));

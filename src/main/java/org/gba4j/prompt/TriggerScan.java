@@ -24,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>How: (1) probe: every eligible token is scored by the probability of each class, either alone as
  * the text of a short prompt ({@code [CLS] w [SEP] [a]^k [MASK] [a]^k}: a trigger alone forces its
  * class), or in context, inserted in front of one clean row not of that class (the shortest), the way
- * a trigger is used; per class the {@code candidates} tokens with the highest probability are kept,
+ * a trigger is used (optionally only the alone probe's top tokens for the class: {@link Config#contextPool()}); per
+ * class the {@code candidates} tokens with the highest probability are kept,
  * from either probe or both ({@link Probe}; a first-order HotFlip ranking was tried first and missed
  * BadNets' trigger on MR); (2) check: each candidate
  * is inserted at the start of up to {@code rows} clean rows not of that class, and is a suspect when
@@ -62,8 +63,11 @@ public final class TriggerScan {
      *                    the token (their clean target rate): a weak classifier already predicts the class
      *                    for some rows, a trigger that survived adaptation only in part flips fewer
      * @param probe       how the vocabulary is probed for the candidates
+     * @param contextPool the in-context probe scores only the tokens the alone probe ranks this high for the class
+     *                    (a cascade: the alone probe is a pass over short rows, the in-context one over rows as long
+     *                    as the context); 0 = every eligible token
      */
-    public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe) {
+    public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool) {
         /**
          * The bar and probe chosen on dev (reports/gba-diagnosis.md): a lift of at least 0.2, candidates from both
          * probes. The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives prompt
@@ -77,15 +81,20 @@ public final class TriggerScan {
         /** No scan. */
         public static final Config OFF = new Config(0, 0, 1, 0, Probe.ALONE);
 
+        /** A scan whose in-context probe, if any, scores every eligible token. */
+        public Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe) {
+            this(rows, candidates, minFlipRate, minLift, probe, 0);
+        }
+
         public Config {
             if (probe == null) {
                 throw new IllegalArgumentException("the scan's probe is required (" + java.util.Arrays.toString(Probe.values())
                         + ")");
             }
             if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
-                    || !(minLift >= 0 && minLift <= 1)) {
+                    || !(minLift >= 0 && minLift <= 1) || contextPool < 0 || (contextPool > 0 && contextPool < candidates)) {
                 throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
-                        + " flip rate and the lift in [0, 1]");
+                        + " flip rate and the lift in [0, 1], the context pool 0 (none) or at least the candidates per class");
             }
         }
 
@@ -103,6 +112,16 @@ public final class TriggerScan {
             return rows > 0;
         }
 
+        /**
+         * The record's own form, naming the context pool only when there is one: stored cells are keyed on their
+         * settings' text, and a scan without a pool is the same scan it was before the pool existed.
+         */
+        @Override
+        public String toString() {
+            return "Config[rows=" + rows + ", candidates=" + candidates + ", minFlipRate=" + minFlipRate + ", minLift="
+                    + minLift + ", probe=" + probe + (contextPool > 0 ? ", contextPool=" + contextPool : "") + "]";
+        }
+
         /** Whether a checked candidate clears this bar. */
         public boolean admits(Suspect candidate) {
             return candidate.flipRate() >= minFlipRate && candidate.lift() >= minLift;
@@ -112,17 +131,23 @@ public final class TriggerScan {
         public String label() {
             return (minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
                     : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates)
-                    + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                    + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "");
         }
 
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
-            return new Config(rows, n, minFlipRate, minLift, probe);
+            return new Config(rows, n, minFlipRate, minLift, probe, contextPool);
         }
 
         /** The same bar with candidates from {@code p}. */
         public Config withProbe(Probe p) {
-            return new Config(rows, candidates, minFlipRate, minLift, p);
+            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool);
+        }
+
+        /** The same bar with the in-context probe limited to the alone probe's top {@code n} per class (0: none). */
+        public Config withContextPool(int n) {
+            return new Config(rows, candidates, minFlipRate, minLift, probe, n);
         }
     }
 
@@ -187,11 +212,13 @@ public final class TriggerScan {
         return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), watch, ranks, progress);
     }
 
-    private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
-                                       Config config, boolean[] eligible, int[] watch, int[][] ranks,
-                                       Consumer<Progress> progress) {
+    static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                               Config config, boolean[] eligible, int[] watch, int[][] ranks,
+                               Consumer<Progress> progress) {
         List<Integer> ids = ids(eligible);
-        double[][] alone = config.probe().alone() ? aloneProbabilities(classifier, tokenizer, ids, progress) : null;
+        boolean pooled = config.probe().inContext() && config.contextPool() > 0 && config.contextPool() < ids.size();
+        double[][] alone = config.probe().alone() || pooled ? aloneProbabilities(classifier, tokenizer, ids, progress)
+                : null;
         List<Suspect> checked = new ArrayList<>();
         for (int c = 0; c < classifier.classes(); c++) {
             final int target = c;
@@ -201,15 +228,31 @@ public final class TriggerScan {
             }
             double baseRate = shareOf(classifier.predict(others), target);
             List<double[]> rankings = new ArrayList<>();
+            double[] aloneScores = null;
             if (alone != null) {
-                double[] scores = new double[ids.size()];
-                for (int i = 0; i < scores.length; i++) {
-                    scores[i] = -alone[i][target];
+                aloneScores = new double[ids.size()];
+                for (int i = 0; i < aloneScores.length; i++) {
+                    aloneScores[i] = -alone[i][target];
                 }
-                rankings.add(scores);
+            }
+            if (config.probe().alone()) {
+                rankings.add(aloneScores);
             }
             if (config.probe().inContext()) {
-                rankings.add(contextScores(classifier, tokenizer, ids, others, target, progress));
+                if (pooled) {
+                    // only the alone probe's top tokens for this class are probed in context; the rest rank last
+                    int[] pool = lowest(aloneScores, config.contextPool());
+                    double[] pooledScores = contextScores(classifier, tokenizer,
+                            java.util.Arrays.stream(pool).mapToObj(ids::get).toList(), others, target, progress);
+                    double[] scores = new double[ids.size()];
+                    java.util.Arrays.fill(scores, Double.POSITIVE_INFINITY);
+                    for (int i = 0; i < pool.length; i++) {
+                        scores[pool[i]] = pooledScores[i];
+                    }
+                    rankings.add(scores);
+                } else {
+                    rankings.add(contextScores(classifier, tokenizer, ids, others, target, progress));
+                }
             }
             ranks[c] = new int[watch.length];
             for (int w = 0; w < watch.length; w++) {

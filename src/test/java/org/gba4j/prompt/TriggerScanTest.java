@@ -48,23 +48,54 @@ class TriggerScanTest {
         }
     }
 
+    private static final List<org.gba4j.data.LabeledText> CLEAN = List.of(
+            new org.gba4j.data.LabeledText("a dull film", null, 0), new org.gba4j.data.LabeledText("a bright film", null, 1),
+            new org.gba4j.data.LabeledText("boring and long", null, 0));
+
+    /** The first {@code n} tokens eligible for a scan of {@link #CLEAN}: a vocabulary small enough for a fast test. */
+    private static boolean[] firstEligible(PromptClassifier classifier, org.gba4j.io.PretrainedModel m, int n) {
+        boolean[] eligible = TriggerScan.eligible(classifier, m.tokenizer(), CLEAN);
+        boolean[] sample = new boolean[eligible.length];
+        int kept = 0;
+        for (int id = 0; id < eligible.length && kept < n; id++) {
+            if (eligible[id]) {
+                sample[id] = true;
+                kept++;
+            }
+        }
+        return sample;
+    }
+
+    @Test
+    void aContextPoolProbesInContextOnlyTheAloneProbesTopTokens() {
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptClassifier classifier = untrained(m);
+            boolean[] sample = firstEligible(classifier, m, 12);
+            TriggerScan.Config alone = new TriggerScan.Config(2, 3, 0, 0, TriggerScan.Probe.ALONE);
+            TriggerScan.Config pooled = alone.withProbe(TriggerScan.Probe.BOTH).withContextPool(3);
+            TriggerScan.Config both = alone.withProbe(TriggerScan.Probe.BOTH);
+            for (int c = 0; c < 2; c++) {
+                final int target = c;
+                java.util.function.Function<TriggerScan.Config, java.util.Set<Integer>> checked = config -> TriggerScan
+                        .check(classifier, m.tokenizer(), CLEAN, config, sample, new int[0], new int[2][0], p -> { })
+                        .stream().filter(s -> s.toClass() == target).map(TriggerScan.Suspect::id)
+                        .collect(java.util.stream.Collectors.toSet());
+                java.util.Set<Integer> top = checked.apply(alone);
+                assertEquals(3, top.size());
+                // the in-context probe ranked only the alone top 3, so its top 3 are the same tokens
+                assertEquals(top, checked.apply(pooled), "class " + c);
+                assertTrue(checked.apply(both).containsAll(top), "class " + c);
+            }
+        }
+    }
+
     @Test
     void reportsEveryStageOfTheScanToItsEnd() {
         // both probes, two classes: the alone probe, then per class the in-context probe and the checks
         try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
             PromptClassifier classifier = untrained(m);
-            List<org.gba4j.data.LabeledText> clean = List.of(new org.gba4j.data.LabeledText("a dull film", null, 0),
-                    new org.gba4j.data.LabeledText("a bright film", null, 1),
-                    new org.gba4j.data.LabeledText("boring and long", null, 0));
-            boolean[] eligible = TriggerScan.eligible(classifier, m.tokenizer(), clean);
-            boolean[] sample = new boolean[eligible.length];
-            int kept = 0;
-            for (int id = 0; id < eligible.length && kept < 6; id++) {
-                if (eligible[id]) {
-                    sample[id] = true;
-                    kept++;
-                }
-            }
+            List<org.gba4j.data.LabeledText> clean = CLEAN;
+            boolean[] sample = firstEligible(classifier, m, 6);
             List<org.gba4j.classify.TextClassifier.Progress> reports = new java.util.ArrayList<>();
             TriggerScan.scan(classifier, m.tokenizer(), clean, new TriggerScan.Config(2, 3, 0, 0.2,
                     TriggerScan.Probe.BOTH), sample, reports::add);
@@ -117,6 +148,14 @@ class TriggerScanTest {
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1, alone));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, 0, null));
         assertEquals("lift-0.2-both", TriggerScan.Config.DEFAULT.label());
+        assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.DEFAULT.withContextPool(-1));
+        assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.DEFAULT.withContextPool(39)); // < candidates
+        assertEquals("lift-0.2-both-pool2000", TriggerScan.Config.DEFAULT.withContextPool(2000).label());
+        assertEquals("lift-0.2", TriggerScan.Config.lift(0.2).withContextPool(2000).label()); // no in-context probe
+        // a scan without a pool prints as it did before pools existed (stored cells are keyed on this text)
+        assertEquals("Config[rows=64, candidates=40, minFlipRate=0.0, minLift=0.2, probe=BOTH]",
+                TriggerScan.Config.DEFAULT.toString());
+        assertTrue(TriggerScan.Config.DEFAULT.withContextPool(2000).toString().endsWith("probe=BOTH, contextPool=2000]"));
     }
 
     @Test
