@@ -147,7 +147,7 @@ public final class GbaDiagnosis {
         java.util.Optional<Rung> barred = rungs.stream().filter(r -> r.bar() != null).findFirst();
         for (PaperDataset task : tasks) {
             for (String attack : attacks) {
-                Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, p -> { });
+                Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, this::progress);
                 if (extras) {
                     unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
                 }
@@ -183,17 +183,19 @@ public final class GbaDiagnosis {
         return stored();
     }
 
-    /** The scan's stages on a {@link ProgressLine} (they take minutes each). */
+    /** Training steps and the scan's stages on a {@link ProgressLine} (an attack or a scan takes minutes to hours). */
     private void progress(TextClassifier.Progress p) {
-        line.update(String.format(java.util.Locale.ROOT, "  %s: %d/%d  %.1f s each", p.stage(), p.step(),
-                p.stepsPerEpoch(), p.secondsPerStep()), p.step() == p.stepsPerEpoch());
+        int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
+        int total = p.epochs() * p.stepsPerEpoch();
+        line.update(String.format(java.util.Locale.ROOT, "  %s %d/%d %s  %.1f s/step", p.stage(), done, total,
+                Double.isNaN(p.loss()) ? "" : p.describe(), p.secondsPerStep()), done == total);
     }
 
     private PromptClassifier adapt(BertWeights start, PaperDataset task, Rung rung) {
         PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
         PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        classifier.train(data.promptTrain(task), List.of(), p -> { });
+        classifier.train(data.promptTrain(task), List.of(), this::progress);
         return classifier;
     }
 
