@@ -75,9 +75,13 @@ public final class TriggerScan {
          * from the clean data, at no measured ACC cost. Neither probe alone finds BadNets' trigger on every MR seed:
          * alone it ranks 352nd on seed 44 (in context 13th: dev ASR 62.2 -> 28.3 at a clean target rate of 29.3),
          * in context 109th on seed 43 (alone 1st: dev ASR 95.2 -> 68.9 at a clean target rate of 55.7); the union
-         * has the lowest dev ASR on both seeds, for about 1.5 times the probing.
+         * has the lowest dev ASR on both seeds, for about 1.5 times the probing. The in-context probe looks only at
+         * the alone probe's top 2,000 per class: where the in-context probe was needed (seed 44, the trigger 352nd
+         * alone) this gives the same dev ASR and ACC (28.3 / 67.8) as probing every token in context, and the
+         * union keeps the alone probe's own candidates, so it finds whatever the full union found on every unit
+         * measured, at about half the scan's work.
          */
-        public static final Config DEFAULT = lift(0.2).withProbe(Probe.BOTH);
+        public static final Config DEFAULT = lift(0.2).withProbe(Probe.BOTH).withContextPool(2000);
         /** No scan. */
         public static final Config OFF = new Config(0, 0, 1, 0, Probe.ALONE);
 
@@ -112,15 +116,6 @@ public final class TriggerScan {
             return rows > 0;
         }
 
-        /**
-         * The record's own form, naming the context pool only when there is one: stored cells are keyed on their
-         * settings' text, and a scan without a pool is the same scan it was before the pool existed.
-         */
-        @Override
-        public String toString() {
-            return "Config[rows=" + rows + ", candidates=" + candidates + ", minFlipRate=" + minFlipRate + ", minLift="
-                    + minLift + ", probe=" + probe + (contextPool > 0 ? ", contextPool=" + contextPool : "") + "]";
-        }
 
         /** Whether a checked candidate clears this bar. */
         public boolean admits(Suspect candidate) {

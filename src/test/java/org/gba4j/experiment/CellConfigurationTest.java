@@ -91,6 +91,7 @@ class CellConfigurationTest {
         Map<String, String> settings = CellConfiguration.of(gba, Profile.QUICK, 42);
         assertEquals(Double.toString(TriggerScan.Config.DEFAULT.minLift()), settings.get("defense.config.aim.min_lift"));
         assertEquals(TriggerScan.Config.DEFAULT.probe().name().toLowerCase(java.util.Locale.ROOT), settings.get("defense.config.aim.probe"));
+        assertEquals("2000", settings.get("defense.config.aim.context_pool"), "the cascade is recorded");
         assertEquals("0", CellConfiguration.of(GBA, Profile.QUICK, 42).get("defense.config.aim.rows"), "literal: no scan");
     }
 
