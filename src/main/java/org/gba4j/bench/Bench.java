@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.gba4j.model.BertConfig;
@@ -19,6 +21,7 @@ import org.gba4j.train.StepContext;
 import org.gba4j.train.Trainer;
 import org.gba4j.train.TrainingConfig;
 import org.gba4j.train.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Speed and memory of the encoder at a fixed batch shape: the forward pass to the vocabulary
@@ -83,7 +86,7 @@ public final class Bench {
         }
         BertConfig c = weights.config();
         String prefix = "encoder.layer.";
-        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
         weights.tensors().forEach((name, array) -> {
             if (!name.startsWith(prefix)) {
                 tensors.put(name, array);
