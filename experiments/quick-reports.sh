@@ -41,6 +41,18 @@ time $J table12 --aim --profile quick --datasets mr --seeds 42,43,44
 # the other units (BadNets/MR seed 42, EP/MR seeds 42-43) were not finished
 time $J gba-diagnosis --attacks badnets --datasets mr --rungs $N --ladder-only --seed 43
 time $J gba-diagnosis --attacks badnets,ep --datasets mr,hs --report-only --seed 42 --report-seeds 42,43,44
+# the scatter fix rechecked: six units recomputed in a fresh work folder with the stored backdoors copied in
+mkdir -p experiments/out-postfix/quick-minilm-seed42/models
+cp -r experiments/out/quick-minilm-seed42/models/{badnets-cf-mr,ep-cf-mr} experiments/out-postfix/quick-minilm-seed42/models/
+time $J gba-diagnosis --attacks badnets,ep --datasets mr --rungs pt-soft,gba-coupled --ladder-only --seed 42 \
+    --out experiments/out-postfix --reports experiments/out-postfix
+# the cascade (in context only the alone probe's top 2,000 per class) where the in-context probe was needed
+time $J gba-diagnosis --attacks badnets --datasets mr --rungs gba-aimed-lift-0.2-both-pool2000 --ladder-only --seed 44 \
+    --reports experiments/out-postfix
+# bert-base with its MLM head (medium profile) -> reports/gba-diagnosis-medium-bert-base.*; stopped after gba-coupled
+time $J gba-diagnosis --profile medium --attacks badnets --datasets hs --test-rows 500 --rungs gba-coupled,pt-soft
+# the depth check: MiniLM and MiniLM with its blocks repeated (12 layers) in one run
+time $J bench --stack 2 --repeats 3 --out reports/bench-depth.csv
 # speed and memory in one window: PyTorch's step, then ours (reports/bench.csv); bert-base at the jar's defaults
 /usr/bin/python3 experiments/pytorch-step.py
 time $J bench --repeats 5

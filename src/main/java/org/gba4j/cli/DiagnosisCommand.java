@@ -109,7 +109,8 @@ final class DiagnosisCommand implements Callable<Integer> {
                     + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
                     + (ladderOnly ? " --ladder-only" : "") + " --seed " + seedOption.seed + (reportSeeds == null ? ""
                     : " --report-seeds " + reportSeeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            String markdown = GbaDiagnosisReport.markdown(values, seedOption.seed, command, chosen.toString());
+            String markdown = GbaDiagnosisReport.markdown(values, seedOption.seed, command, chosen.toString(),
+                    reportName + ".csv");
             AtomicFiles.writeBytes(reports.resolve(reportName + ".csv"),
                     GbaDiagnosisReport.csv(values).getBytes(StandardCharsets.UTF_8));
             AtomicFiles.writeBytes(reports.resolve(reportName + ".md"), markdown.getBytes(StandardCharsets.UTF_8));

@@ -35,13 +35,14 @@ public final class GbaDiagnosisReport {
      * The report: step 0, oracle, ladder and dev choice of seed {@code primary}, then the rungs run
      * with several seeds (mean and standard deviation) and the rung chosen on their mean dev scores.
      */
-    public static String markdown(List<GbaDiagnosis.Value> all, long primary, String command, String profile) {
+    public static String markdown(List<GbaDiagnosis.Value> all, long primary, String command, String profile,
+                                  String csvName) {
         List<GbaDiagnosis.Value> values = all.stream().filter(v -> v.seed() == primary).toList();
         StringBuilder md = new StringBuilder("# GBA diagnosis (issue 13)\n\n");
         md.append("- Command (the last call; every stored unit is reported, and `experiments/quick-reports.sh` lists the"
                 + " calls that made them): `").append(command).append("`\n");
         md.append("- Profile: ").append(profile).append("\n");
-        md.append("- Every number below comes from `gba-diagnosis.csv` (one row per value). ASR, ACC and rates are"
+        md.append("- Every number below comes from `").append(csvName).append("` (one row per value). ASR, ACC and rates are"
                 + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n");
         md.append("- Sections up to \"Chosen on dev\" are seed ").append(primary).append("; \"Across seeds\" pools every seed"
                 + " that ran a rung.\n\n");
