@@ -57,6 +57,16 @@ public class TextClassifier {
             return new Progress(stage, 1, 1, step, steps, Double.NaN, secondsPerStep);
         }
 
+        /** Steps of the stage done, counting every epoch's. */
+        public int done() {
+            return (epoch - 1) * stepsPerEpoch + step;
+        }
+
+        /** Steps of the whole stage. */
+        public int total() {
+            return epochs * stepsPerEpoch;
+        }
+
         /** "loss 0.1234" for a training step, the stage's name otherwise. */
         public String describe() {
             return Double.isNaN(loss) ? stage : String.format(java.util.Locale.ROOT, "loss %.4f", loss);

@@ -17,7 +17,7 @@ final class Progress {
     private int lastDone = Integer.MAX_VALUE;
 
     void print(TextClassifier.Progress p) {
-        int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
+        int done = p.done();
         if (done < lastDone || !p.stage().equals(stage)) {
             stageStart = System.nanoTime() - (long) (p.secondsPerStep() * 1e9); // this stage's first step is done
             stage = p.stage();
@@ -25,7 +25,7 @@ final class Progress {
         lastDone = done;
         double elapsed = (System.nanoTime() - stageStart) / 1e9;
         double perStep = elapsed / done;
-        int remaining = p.epochs() * p.stepsPerEpoch() - done;
+        int remaining = p.total() - done;
         LINE.update(String.format(Locale.ROOT, "epoch %d/%d step %d/%d %s  %.1f s/step  elapsed %s  left ~%s",
                 p.epoch(), p.epochs(), p.step(), p.stepsPerEpoch(), p.describe(), perStep, GridProgress.clock(elapsed),
                 GridProgress.clock(perStep * remaining)), remaining == 0);

@@ -185,10 +185,8 @@ public final class GbaDiagnosis {
 
     /** Training steps and the scan's stages on a {@link ProgressLine} (an attack or a scan takes minutes to hours). */
     private void progress(TextClassifier.Progress p) {
-        int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
-        int total = p.epochs() * p.stepsPerEpoch();
-        line.update(String.format(java.util.Locale.ROOT, "  %s %d/%d %s  %.1f s/step", p.stage(), done, total,
-                Double.isNaN(p.loss()) ? "" : p.describe(), p.secondsPerStep()), done == total);
+        line.update(String.format(java.util.Locale.ROOT, "  %s %d/%d %s  %.1f s/step", p.stage(), p.done(), p.total(),
+                Double.isNaN(p.loss()) ? "" : p.describe(), p.secondsPerStep()), p.done() == p.total());
     }
 
     private PromptClassifier adapt(BertWeights start, PaperDataset task, Rung rung) {

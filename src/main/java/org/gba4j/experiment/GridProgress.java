@@ -36,13 +36,13 @@ public final class GridProgress {
 
     /** One training step of the cell's current stage (attack, teacher, defense or adaptation). */
     void step(TextClassifier.Progress p) {
-        int done = (p.epoch() - 1) * p.stepsPerEpoch() + p.step();
+        int done = p.done();
         if (done < lastStep || !p.stage().equals(lastStage)) { // a new stage began
             stageStart = System.nanoTime();
         }
         lastStep = done;
         lastStage = p.stage();
-        int total = p.epochs() * p.stepsPerEpoch();
+        int total = p.total();
         double stageElapsed = (System.nanoTime() - stageStart) / 1e9;
         double stageLeft = stageElapsed / done * (total - done);
         line.update(String.format(Locale.ROOT, "  step %d/%d %s  %.1f s/step  stage left ~%s  cell %s  grid left ~%s",
