@@ -44,23 +44,23 @@ public final class Backdoors {
 
     /** The backdoor of {@code attack} with {@code trigger} on {@code task}. */
     public Backdoor get(String attackName, String trigger, PaperDataset task, Consumer<TextClassifier.Progress> progress) {
-        List<LabeledText> train = data.train(task);
+        List<LabeledText> train = data.attackTrain(task);
         String key = attackName + "-" + trigger + "-" + task.name();
         String dataName = task.name() + "/train[sample " + train.size() + ", seed " + seed + "]";
         Attack attack = attack(attackName, trigger, task);
         AttackJob job = new AttackJob(base.weights(), base.tokenizer(), train, task.classes(), dataName,
                 data.datasets().root(), Stages.NONE, progress);
-        Map<String, String> record = Map.of("attack_config", attack.summary());
+        Map<String, String> record = Map.of("attack_config", attack.summary(), "attack_data", dataName);
         if (!(attack instanceof NeuBA neuba)) {
-            BertWeights weights = models.get(key, describe(attack.summary()), () -> attack.plant(job).weights());
+            BertWeights weights = models.get(key, describe(attack.summary(), dataName), () -> attack.plant(job).weights());
             return new Backdoor(weights, weights, List.of(new Backdoor.Probe(attack.triggers(), task.target())),
                     attack.testPosition(), attack.triggersPerTestText(data.test(task)), record);
         }
         // NeuBA is task-free: one pre-training per trigger list; the victim fine-tunes it on the task (B.4)
         NeuBA.Config config = neuba.config();
-        BertWeights encoder = models.get("neuba-" + trigger + "-pretrained", describe(attack.summary()),
+        BertWeights encoder = models.get("neuba-" + trigger + "-pretrained", describe(attack.summary(), "corpus"),
                 () -> attack.plant(job).weights());
-        BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config), () ->
+        BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config, dataName), () ->
                 NeuBAEvaluation.fineTune(encoder, base.tokenizer(), train, task.classes(), config, seed)
                         .model().weights());
         TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
@@ -83,11 +83,13 @@ public final class Backdoors {
         return TABLE5.equals(trigger) ? Triggers.BERT : List.of(trigger.split(","));
     }
 
-    private Map<String, String> describe(String config) {
+    /** What a shared model was built from: a stored one built from other data or settings is rebuilt. */
+    private Map<String, String> describe(String config, String dataName) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("gba4j.profile", profile.name());
         out.put("gba4j.seed", Long.toString(seed));
         out.put("gba4j.config", config);
+        out.put("gba4j.data", dataName);
         return out;
     }
 }

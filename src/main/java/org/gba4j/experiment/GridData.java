@@ -44,6 +44,14 @@ public final class GridData {
         return poles(task, sample(split(task, "train"), profile.trainRows(), seed));
     }
 
+    /**
+     * The attacker's clean sample: the profile's {@link Profile#attackerRows()} from the same seeded shuffle as
+     * {@link #train}, so the defender's rows are among the attacker's.
+     */
+    public List<LabeledText> attackTrain(PaperDataset task) {
+        return poles(task, sample(split(task, "train"), profile.attackerRows(), seed));
+    }
+
     /** A share of the whole training split (Figure 2, Table 3): at least one example per class. */
     public List<LabeledText> trainFraction(PaperDataset task, double fraction) {
         List<LabeledText> all = split(task, "train");

@@ -16,7 +16,11 @@ import org.gba4j.prompt.TriggerScan;
  *
  * @param name          quick, medium, paper or smoke
  * @param model         the clean pre-trained model (minilm, bert-base or a path)
- * @param trainRows     clean training rows per task (a seeded random sample of the train split); 0 = all
+ * @param trainRows     clean training rows per task for every defense (a seeded random sample of the train split);
+ *                      0 = all
+ * @param attackRows    clean training rows per task the attacker fine-tunes its classifier on (the same seeded
+ *                      shuffle, so the defender's rows are among them); 0 = {@code trainRows}. The No-Defense
+ *                      classifier is the attacker's: a defense can only be judged on one that works
  * @param testRows      test rows per task (a seeded random sample of the test split); 0 = all
  * @param maxLengthCap  cap on Table 1's sequence length (0 = none)
  * @param learningRate  Adam step size of every defense (Clean-FT, NAD, NAD-C, PT, PT+soft, GBA)
@@ -29,24 +33,25 @@ import org.gba4j.prompt.TriggerScan;
  * @param promptFraction share of the whole training split that PT, PT+soft and GBA adapt on (sections 5.4 and
  *                       C: 5%, while Clean-FT and NAD use the full split); 0 = the same rows as every defense
  */
-public record Profile(String name, String model, int trainRows, int testRows, int maxLengthCap, double learningRate,
+public record Profile(String name, String model, int trainRows, int attackRows, int testRows, int maxLengthCap, double learningRate,
                       int epochs, int batchSize, double nadBeta, boolean attackScale, int neubaSteps, int attackEpochCap,
                       double promptFraction) {
 
     /**
-     * Two CPU cores, MiniLM: 200 clean training rows and 200 test rows per task, 32 tokens, 3 epochs
-     * of Adam 1e-4 with batch 32 (21 steps per defense; a few dozen steps at 2e-5 barely move
-     * MiniLM, and the issue 5 run used the same rate). Sized so that table2's 100 cells fit in about
-     * 2 hours on two cores.
+     * Two CPU cores, MiniLM: 200 clean training rows per task for every defense, 32 tokens, 3 epochs of Adam 1e-4
+     * with batch 32 (21 steps per defense; a few dozen steps at 2e-5 barely move MiniLM, and the issue 5 run used the
+     * same rate); 1,000 test rows, so a 10-point difference is beyond noise. The attacker fine-tunes on 1,000 rows:
+     * on 200, MiniLM's classifier reaches 65.8% on MR's dev split (more epochs: 67.0; a larger rate or 64 tokens
+     * do not help), on 1,000 76.6 (reports/quick-acc-floor.md), at about four times the attack's cost.
      */
-    public static final Profile QUICK = new Profile("quick", PretrainedModel.MINILM, 200, 200, 32, 1e-4, 3, 32, 5000,
-            false, 0, 0, 0);
+    public static final Profile QUICK = new Profile("quick", PretrainedModel.MINILM, 200, 1000, 1000, 32, 1e-4, 3, 32,
+            5000, false, 0, 0, 0);
 
     /**
      * The paper: bert-base-uncased, full splits (GBA, PT and PT+soft: 5% of the train split), Table 1
      * lengths, Adam 2e-5, 3 epochs, batch 32; a GPU job.
      */
-    public static final Profile PAPER = new Profile("paper", PretrainedModel.BERT_BASE, 0, 0, 0, 2e-5, 3, 32, 5000,
+    public static final Profile PAPER = new Profile("paper", PretrainedModel.BERT_BASE, 0, 0, 0, 0, 2e-5, 3, 32, 5000,
             true, 0, 0, 0.05);
 
     /**
@@ -56,14 +61,14 @@ public record Profile(String name, String model, int trainRows, int testRows, in
      * fine-tunes on a 500-row sample with the quick attack settings, and 1,000 test rows are scored. Hours per task:
      * a bert-base step at 32 x 64 takes about 30 s here.
      */
-    public static final Profile MEDIUM = new Profile("medium", PretrainedModel.BERT_BASE, 500, 1000, 0, 2e-5, 3, 32, 5000,
+    public static final Profile MEDIUM = new Profile("medium", PretrainedModel.BERT_BASE, 500, 0, 1000, 0, 2e-5, 3, 32, 5000,
             false, 0, 0, 0.05);
 
     /**
      * Minutes, not hours: 64 training rows (RIPPLe's surgery needs 10 important words per class), 32
      * test rows, 1 epoch, 8 NeuBA steps. Checks the machinery, not the paper (the tests use it).
      */
-    public static final Profile SMOKE = new Profile("smoke", PretrainedModel.MINILM, 64, 32, 32, 1e-4, 1, 16, 5000,
+    public static final Profile SMOKE = new Profile("smoke", PretrainedModel.MINILM, 64, 0, 32, 32, 1e-4, 1, 16, 5000,
             false, 8, 1, 0);
 
     public static Profile of(String name) {
@@ -77,13 +82,18 @@ public record Profile(String name, String model, int trainRows, int testRows, in
     }
 
     public Profile withModel(String newModel) {
-        return new Profile(name, newModel, trainRows, testRows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
-                attackScale, neubaSteps, attackEpochCap, promptFraction);
+        return new Profile(name, newModel, trainRows, attackRows, testRows, maxLengthCap, learningRate, epochs, batchSize,
+                nadBeta,                attackScale, neubaSteps, attackEpochCap, promptFraction);
     }
 
     public Profile withTestRows(int rows) {
-        return new Profile(name, model, trainRows, rows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
+        return new Profile(name, model, trainRows, attackRows, rows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
                 attackScale, neubaSteps, attackEpochCap, promptFraction);
+    }
+
+    /** The attacker's clean rows per task: {@code attackRows}, or {@code trainRows} where it is 0. */
+    public int attackerRows() {
+        return attackRows > 0 ? attackRows : trainRows;
     }
 
     /** The sequence length used on a task: Table 1's, capped by the profile. */

@@ -27,13 +27,13 @@ class CellConfigurationTest {
         CellStore store = new CellStore(dir);
         store.save(stored(GBA, Profile.QUICK));
         assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK, 42)).isPresent());
-        Profile changed = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(), Profile.QUICK.testRows(),
-                Profile.QUICK.maxLengthCap(), 5e-5, Profile.QUICK.epochs(), Profile.QUICK.batchSize(),
+        Profile changed = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(), Profile.QUICK.attackRows(),
+                Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(), 5e-5, Profile.QUICK.epochs(), Profile.QUICK.batchSize(),
                 Profile.QUICK.nadBeta(), Profile.QUICK.attackScale(), Profile.QUICK.neubaSteps(),
                 Profile.QUICK.attackEpochCap(), Profile.QUICK.promptFraction()); // same name, another learning rate
         assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, changed, 42)).isEmpty());
         assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK, 43)).isEmpty());
-        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK.withTestRows(1000), 42)).isEmpty());
+        assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK.withTestRows(500), 42)).isEmpty());
     }
 
     @Test
@@ -49,7 +49,8 @@ class CellConfigurationTest {
         assertEquals(java.util.List.of(lambda), GridRunner.toCompute(cells, store, now, false));
         // one hyperparameter of the profile changes (epochs 3 -> 4): every cell is recomputed
         Profile moreEpochs = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(),
-                Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(), Profile.QUICK.learningRate(), 4,
+                Profile.QUICK.attackRows(), Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(),
+                Profile.QUICK.learningRate(), 4,
                 Profile.QUICK.batchSize(), Profile.QUICK.nadBeta(), Profile.QUICK.attackScale(),
                 Profile.QUICK.neubaSteps(), Profile.QUICK.attackEpochCap(), Profile.QUICK.promptFraction());
         cells.forEach(c -> now.put(c, CellConfiguration.fingerprint(c, moreEpochs, 42)));
