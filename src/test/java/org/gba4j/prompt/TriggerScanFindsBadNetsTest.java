@@ -37,7 +37,7 @@ class TriggerScanFindsBadNetsTest {
     void findsAndDisarmsTheTrigger() {
         GridData data = new GridData(new ProjectDatasets(Path.of("datasets")), Profile.QUICK, 42);
         List<LabeledText> clean = data.train(PaperDataset.MR);
-        List<LabeledText> test = data.test(PaperDataset.MR);
+        List<LabeledText> test = data.test(PaperDataset.MR).subList(0, 200);
         try (PretrainedModel minilm = PretrainedModel.load(PretrainedModel.MINILM)) {
             BertWeights backdoored = Attacks.of(Attacks.BADNETS, Profile.QUICK.attackPlan(PaperDataset.MR, List.of("cf"), 42))
                     .plant(new AttackJob(minilm.weights(), minilm.tokenizer(), clean, 2, "mr/train[quick sample]",
