@@ -52,7 +52,8 @@ public final class Backdoors {
                 data.datasets().root(), Stages.NONE, progress);
         Map<String, String> record = Map.of("attack_config", attack.summary(), "attack_data", dataName);
         if (!(attack instanceof NeuBA neuba)) {
-            BertWeights weights = models.get(key, describe(attack.summary(), dataName), () -> attack.plant(job).weights());
+            BertWeights weights = models.get(key, describe(attack.summary(), dataName),
+                    () -> attack.plant(job).weights());
             return new Backdoor(weights, weights, List.of(new Backdoor.Probe(attack.triggers(), task.target())),
                     attack.testPosition(), attack.triggersPerTestText(data.test(task)), record);
         }

@@ -41,7 +41,7 @@ public final class GridData {
 
     /** The profile's clean training sample. */
     public List<LabeledText> train(PaperDataset task) {
-        return poles(task, sample(split(task, "train"), profile.trainRows(), seed));
+        return trainSample(task, profile.trainRows());
     }
 
     /**
@@ -49,7 +49,12 @@ public final class GridData {
      * {@link #train}, so the defender's rows are among the attacker's.
      */
     public List<LabeledText> attackTrain(PaperDataset task) {
-        return poles(task, sample(split(task, "train"), profile.attackerRows(), seed));
+        return trainSample(task, profile.attackerRows());
+    }
+
+    /** The first {@code rows} of the train split's seeded shuffle (its two-pole classes drawn for regression). */
+    private List<LabeledText> trainSample(PaperDataset task, int rows) {
+        return poles(task, sample(split(task, "train"), rows, seed));
     }
 
     /** A share of the whole training split (Figure 2, Table 3): at least one example per class. */

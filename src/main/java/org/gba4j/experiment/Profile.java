@@ -33,9 +33,9 @@ import org.gba4j.prompt.TriggerScan;
  * @param promptFraction share of the whole training split that PT, PT+soft and GBA adapt on (sections 5.4 and
  *                       C: 5%, while Clean-FT and NAD use the full split); 0 = the same rows as every defense
  */
-public record Profile(String name, String model, int trainRows, int attackRows, int testRows, int maxLengthCap, double learningRate,
-                      int epochs, int batchSize, double nadBeta, boolean attackScale, int neubaSteps, int attackEpochCap,
-                      double promptFraction) {
+public record Profile(String name, String model, int trainRows, int attackRows, int testRows, int maxLengthCap,
+                      double learningRate, int epochs, int batchSize, double nadBeta, boolean attackScale,
+                      int neubaSteps, int attackEpochCap, double promptFraction) {
 
     /**
      * Two CPU cores, MiniLM: 200 clean training rows per task for every defense, 32 tokens, 3 epochs of Adam 1e-4
@@ -61,8 +61,8 @@ public record Profile(String name, String model, int trainRows, int attackRows, 
      * fine-tunes on a 500-row sample with the quick attack settings, and 1,000 test rows are scored. Hours per task:
      * a bert-base step at 32 x 64 takes about 30 s here.
      */
-    public static final Profile MEDIUM = new Profile("medium", PretrainedModel.BERT_BASE, 500, 0, 1000, 0, 2e-5, 3, 32, 5000,
-            false, 0, 0, 0.05);
+    public static final Profile MEDIUM = new Profile("medium", PretrainedModel.BERT_BASE, 500, 0, 1000, 0, 2e-5, 3, 32,
+            5000, false, 0, 0, 0.05);
 
     /**
      * Minutes, not hours: 64 training rows (RIPPLe's surgery needs 10 important words per class), 32
@@ -83,12 +83,12 @@ public record Profile(String name, String model, int trainRows, int attackRows, 
 
     public Profile withModel(String newModel) {
         return new Profile(name, newModel, trainRows, attackRows, testRows, maxLengthCap, learningRate, epochs, batchSize,
-                nadBeta,                attackScale, neubaSteps, attackEpochCap, promptFraction);
+                nadBeta, attackScale, neubaSteps, attackEpochCap, promptFraction);
     }
 
     public Profile withTestRows(int rows) {
-        return new Profile(name, model, trainRows, attackRows, rows, maxLengthCap, learningRate, epochs, batchSize, nadBeta,
-                attackScale, neubaSteps, attackEpochCap, promptFraction);
+        return new Profile(name, model, trainRows, attackRows, rows, maxLengthCap, learningRate, epochs, batchSize,
+                nadBeta, attackScale, neubaSteps, attackEpochCap, promptFraction);
     }
 
     /** The attacker's clean rows per task: {@code attackRows}, or {@code trainRows} where it is 0. */

@@ -27,8 +27,9 @@ class CellConfigurationTest {
         CellStore store = new CellStore(dir);
         store.save(stored(GBA, Profile.QUICK));
         assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, Profile.QUICK, 42)).isPresent());
-        Profile changed = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(), Profile.QUICK.attackRows(),
-                Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(), 5e-5, Profile.QUICK.epochs(), Profile.QUICK.batchSize(),
+        Profile changed = new Profile("quick", Profile.QUICK.model(), Profile.QUICK.trainRows(),
+                Profile.QUICK.attackRows(), Profile.QUICK.testRows(), Profile.QUICK.maxLengthCap(), 5e-5,
+                Profile.QUICK.epochs(), Profile.QUICK.batchSize(),
                 Profile.QUICK.nadBeta(), Profile.QUICK.attackScale(), Profile.QUICK.neubaSteps(),
                 Profile.QUICK.attackEpochCap(), Profile.QUICK.promptFraction()); // same name, another learning rate
         assertTrue(store.find(GBA, CellConfiguration.fingerprint(GBA, changed, 42)).isEmpty());

@@ -19,7 +19,8 @@ class GridDataTest {
         assertEquals(1000, attacker.size());
         assertEquals(defender, attacker.subList(0, 200), "one seeded shuffle: the defender's rows come first");
         assertEquals(1000, data.test(PaperDataset.MR).size());
-        assertNotEquals(attacker, new GridData(ProjectDatasets.locate(), Profile.QUICK, 43).attackTrain(PaperDataset.MR));
+        assertNotEquals(attacker,
+                new GridData(ProjectDatasets.locate(), Profile.QUICK, 43).attackTrain(PaperDataset.MR));
     }
 
     @Test
