@@ -28,7 +28,7 @@ final class GridCommand implements Callable<Integer> {
     private final Experiment experiment;
 
     @Option(names = "--profile", defaultValue = "quick", description = "quick (MiniLM, samples of each task, two CPU"
-            + " cores), medium (bert-base-uncased with its masked-LM head, prompts on 5% of the split, Table 1 lengths;"
+            + " cores), medium (bert-base-uncased with its masked-LM head, prompts on 5%% of the split, Table 1 lengths;"
             + " hours per task), paper (bert-base-uncased, full splits, Tables 6-9; a GPU job) or smoke (a minute-scale"
             + " check);"
             + " default: ${DEFAULT-VALUE}")
