@@ -11,6 +11,11 @@ public final class Attacks {
     public static final String EP = "ep";
     public static final String RIPPLE = "ripple";
     public static final String NEUBA = "neuba";
+    /**
+     * Not an attack: the victim's fine-tuning with BadNets' budget and no poison ({@link NeverAttacked}), the
+     * floor a grid reads an ASR against. Grids only: {@code attack --method} plants backdoors.
+     */
+    public static final String NEVER_ATTACKED = "never-attacked";
 
     /** Every attack. */
     public static final List<String> NAMES = List.of(BADNETS, EP, RIPPLE, NEUBA);
@@ -55,6 +60,7 @@ public final class Attacks {
         String trigger = plan.triggers().get(0);
         return switch (name) {
             case BADNETS -> new BadNets(badNets(plan, trigger));
+            case NEVER_ATTACKED -> new NeverAttacked(badNets(plan, trigger));
             case EP -> {
                 EmbeddingPoisoning.Config c = plan.paperScale() ? EmbeddingPoisoning.Config.paper(trigger, plan.target())
                         : EmbeddingPoisoning.Config.quick(trigger, plan.target());
