@@ -35,6 +35,17 @@ public record BadNets(Config config) implements Attack {
             return new FineTuning(learningRate, epochs, batchSize, maxLength, seed);
         }
 
+        /** The settings a stored model records; {@code poisoned}: with the poison fraction (a floor's model has none). */
+        Map<String, String> hyperparameters(boolean poisoned) {
+            Map<String, String> out = new java.util.LinkedHashMap<>(Map.of("learning_rate", Double.toString(learningRate),
+                    "epochs", Integer.toString(epochs), "batch_size", Integer.toString(batchSize),
+                    "max_length", Integer.toString(maxLength), "optimizer", "adam", "test_trigger_position", "start"));
+            if (poisoned) {
+                out.put("poison_fraction", Double.toString(poisonFraction));
+            }
+            return out;
+        }
+
         /** Table 6: Adam, 5e-5, batch 64, 5 epochs; max length 64 (Table 1). */
         public static Config paper(String trigger, int target) {
             return new Config(trigger, target, 0.5, 5e-5, 5, 64, 64, 42);
@@ -84,10 +95,7 @@ public record BadNets(Config config) implements Attack {
         TextClassifier classifier = config.fineTuning().run(clean, tokenizer, poisoned, classes, List.of(), progress);
         AttackMetadata metadata = new AttackMetadata(Attacks.BADNETS, List.of(config.trigger()), config.target(),
                 dataName + " (" + train.size() + " examples, " + poisoned.size() + " after poisoning)", config.seed(),
-                Map.of("poison_fraction", Double.toString(config.poisonFraction()),
-                        "learning_rate", Double.toString(config.learningRate()), "epochs", Integer.toString(config.epochs()),
-                        "batch_size", Integer.toString(config.batchSize()), "max_length", Integer.toString(config.maxLength()),
-                        "optimizer", "adam", "test_trigger_position", "start"));
+                config.hyperparameters(true));
         return new BackdooredModel(classifier.model().weights(), metadata);
     }
 

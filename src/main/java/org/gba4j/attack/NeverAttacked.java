@@ -1,7 +1,6 @@
 package org.gba4j.attack;
 
 import java.util.List;
-import java.util.Map;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.model.BertWeights;
 
@@ -31,9 +30,7 @@ public record NeverAttacked(BadNets.Config config) implements Attack {
                 List.of(), job.progress());
         AttackMetadata metadata = new AttackMetadata(Attacks.NEVER_ATTACKED, List.of(config.trigger()), config.target(),
                 job.dataName() + " (" + job.train().size() + " examples, none poisoned)", config.seed(),
-                Map.of("learning_rate", Double.toString(config.learningRate()), "epochs", Integer.toString(config.epochs()),
-                        "batch_size", Integer.toString(config.batchSize()), "max_length", Integer.toString(config.maxLength()),
-                        "optimizer", "adam", "test_trigger_position", "start"));
+                config.hyperparameters(false));
         BertWeights weights = classifier.model().weights();
         return new BackdooredModel(weights, metadata);
     }

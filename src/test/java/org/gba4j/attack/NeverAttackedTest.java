@@ -1,6 +1,7 @@
 package org.gba4j.attack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Files;
@@ -36,6 +37,8 @@ class NeverAttackedTest {
 
             assertEquals("never-attacked", floor.metadata().attack());
             assertEquals(List.of("cf"), floor.metadata().triggers());
+            assertFalse(floor.metadata().hyperparameters().containsKey("poison_fraction"));
+            assertEquals("0.5", new BadNets(config).plant(job).metadata().hyperparameters().get("poison_fraction"));
             for (var entry : byHand.tensors().entrySet()) {
                 assertEquals(entry.getValue(), floor.weights().get(entry.getKey()), entry.getKey());
             }
