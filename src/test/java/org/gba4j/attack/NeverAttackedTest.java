@@ -33,16 +33,16 @@ class NeverAttackedTest {
             AttackJob job = new AttackJob(clean, tokenizer, TRAIN, 2, "toy", Path.of("."), Stages.NONE, p -> { });
             BackdooredModel floor = Attacks.of(Attacks.NEVER_ATTACKED, plan()).plant(job);
             BertWeights byHand = config.fineTuning().run(clean, tokenizer, TRAIN, 2, List.of(), p -> { }).model().weights();
-            BertWeights poisoned = new BadNets(config).plant(job).weights();
+            BackdooredModel poisoned = new BadNets(config).plant(job);
 
             assertEquals("never-attacked", floor.metadata().attack());
             assertEquals(List.of("cf"), floor.metadata().triggers());
             assertFalse(floor.metadata().hyperparameters().containsKey("poison_fraction"));
-            assertEquals("0.5", new BadNets(config).plant(job).metadata().hyperparameters().get("poison_fraction"));
+            assertEquals("0.5", poisoned.metadata().hyperparameters().get("poison_fraction"));
             for (var entry : byHand.tensors().entrySet()) {
                 assertEquals(entry.getValue(), floor.weights().get(entry.getKey()), entry.getKey());
             }
-            assertNotEquals(poisoned.get("classifier.weight"), floor.weights().get("classifier.weight"),
+            assertNotEquals(poisoned.weights().get("classifier.weight"), floor.weights().get("classifier.weight"),
                     "BadNets' poisoned rows change the head; the floor's model never sees them");
         }
     }
