@@ -1,5 +1,6 @@
 package org.gba4j.attack;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -37,7 +38,7 @@ public record BadNets(Config config) implements Attack {
 
         /** The settings a stored model records; {@code poisoned}: with the poison fraction (a floor's model has none). */
         Map<String, String> hyperparameters(boolean poisoned) {
-            Map<String, String> out = new java.util.LinkedHashMap<>(Map.of("learning_rate", Double.toString(learningRate),
+            Map<String, String> out = new LinkedHashMap<>(Map.of("learning_rate", Double.toString(learningRate),
                     "epochs", Integer.toString(epochs), "batch_size", Integer.toString(batchSize),
                     "max_length", Integer.toString(maxLength), "optimizer", "adam", "test_trigger_position", "start"));
             if (poisoned) {

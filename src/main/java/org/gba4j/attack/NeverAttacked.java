@@ -2,7 +2,6 @@ package org.gba4j.attack;
 
 import java.util.List;
 import org.gba4j.classify.TextClassifier;
-import org.gba4j.model.BertWeights;
 
 /**
  * The floor of an ASR: the victim's fine-tuning with BadNets' budget on the same clean rows, with no
@@ -31,8 +30,7 @@ public record NeverAttacked(BadNets.Config config) implements Attack {
         AttackMetadata metadata = new AttackMetadata(Attacks.NEVER_ATTACKED, List.of(config.trigger()), config.target(),
                 job.dataName() + " (" + job.train().size() + " examples, none poisoned)", config.seed(),
                 config.hyperparameters(false));
-        BertWeights weights = classifier.model().weights();
-        return new BackdooredModel(weights, metadata);
+        return new BackdooredModel(classifier.model().weights(), metadata);
     }
 
     @Override
