@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Slow
 class GridResumeTest {
+    /** The progress line that opens the grid's second cell. */
+    private static final String SECOND_CELL = "[2/" + new Table12().cells(List.of(PaperDataset.MR)).size() + "]";
+
     @TempDir
     Path dir;
 
@@ -74,7 +77,7 @@ class GridResumeTest {
             String line;
             while ((line = out.readLine()) != null) {
                 seen.append(line).append('\n');
-                if (line.startsWith("[2/6]")) {
+                if (line.startsWith(SECOND_CELL)) {
                     Thread.sleep(3000); // inside the second cell's training
                     break;
                 }
@@ -82,7 +85,7 @@ class GridResumeTest {
             process.destroyForcibly();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the grid JVM did not die");
         }
-        assertTrue(seen.toString().contains("[2/4]"), "the grid never reached its second cell:\n" + seen);
+        assertTrue(seen.toString().contains(SECOND_CELL), "the grid never reached its second cell:\n" + seen);
     }
 
     private static List<Path> files(Path folder) throws Exception {
