@@ -36,7 +36,7 @@ public record BadNets(Config config) implements Attack {
             return new FineTuning(learningRate, epochs, batchSize, maxLength, seed);
         }
 
-        /** The settings a stored model records; {@code poisoned}: with the poison fraction (a floor's model has none). */
+        /** The settings a stored model records; {@code poisoned}: with the poison fraction (a floor's has none). */
         Map<String, String> hyperparameters(boolean poisoned) {
             Map<String, String> out = new LinkedHashMap<>(Map.of("learning_rate", Double.toString(learningRate),
                     "epochs", Integer.toString(epochs), "batch_size", Integer.toString(batchSize),

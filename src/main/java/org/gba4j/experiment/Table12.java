@@ -13,10 +13,20 @@ import org.gba4j.defense.Defenses;
  * trigger does to a model that was never attacked.
  */
 public final class Table12 implements Experiment {
-    private static final List<String> SETTINGS = List.of(Defenses.NONE, Defenses.PT, Defenses.PT_SOFT, Defenses.GBA);
-    private static final List<String> LABELS = List.of("No-defense", "PT", "PT+soft", "PT+soft+GB");
-    private static final List<String> FLOOR_SETTINGS = List.of(Defenses.NONE, Defenses.PT_SOFT);
-    private static final List<String> FLOOR_LABELS = List.of("No-defense (floor)", "PT+soft (floor)");
+    /** The table's rows in order; each is also one cell per task (trigger {@code cf}). */
+    private static final List<DefenseTable.Row> ROWS = List.of(
+            row("No-defense", Defenses.NONE), row("PT", Defenses.PT), row("PT+soft", Defenses.PT_SOFT),
+            row("PT+soft+GB", Defenses.GBA),
+            floor("No-defense (floor)", Defenses.NONE), floor("PT+soft (floor)", Defenses.PT_SOFT));
+
+    private static DefenseTable.Row row(String label, String defense) {
+        return new DefenseTable.Row(label, "BadNets", defense, Attacks.BADNETS, PaperNumbers.TABLE12.get(defense));
+    }
+
+    /** A floor row: the paper has none. */
+    private static DefenseTable.Row floor(String label, String defense) {
+        return new DefenseTable.Row(label, "never attacked, cf", defense, Attacks.NEVER_ATTACKED, null);
+    }
 
     @Override
     public String name() {
@@ -37,11 +47,8 @@ public final class Table12 implements Experiment {
     public List<Cell> cells(List<PaperDataset> datasets) {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
-            for (String setting : SETTINGS) {
-                cells.add(new Cell(d.name(), Attacks.BADNETS, "cf", setting));
-            }
-            for (String setting : FLOOR_SETTINGS) {
-                cells.add(new Cell(d.name(), Attacks.NEVER_ATTACKED, "cf", setting));
+            for (DefenseTable.Row row : ROWS) {
+                cells.add(new Cell(d.name(), row.attack(), "cf", row.defense()));
             }
         }
         return cells;
@@ -49,24 +56,17 @@ public final class Table12 implements Experiment {
 
     @Override
     public double[] paper(Cell cell) {
-        double[] row = cell.attack().equals(Attacks.BADNETS) ? PaperNumbers.TABLE12.get(cell.defense()) : null;
+        double[] row = ROWS.stream().filter(r -> r.attack().equals(cell.attack()) && r.defense().equals(cell.defense()))
+                .findFirst().map(DefenseTable.Row::paper).orElse(null);
         PaperDataset task = PaperDataset.of(cell.dataset());
         return row == null ? null : new double[] {PaperNumbers.at(row, task, false), PaperNumbers.at(row, task, true)};
     }
 
     @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
-        List<DefenseTable.Row> rows = new ArrayList<>();
-        for (int i = 0; i < SETTINGS.size(); i++) {
-            rows.add(new DefenseTable.Row(LABELS.get(i), "BadNets", SETTINGS.get(i), Attacks.BADNETS,
-                    PaperNumbers.TABLE12.get(SETTINGS.get(i))));
-        }
-        for (int i = 0; i < FLOOR_SETTINGS.size(); i++) {
-            rows.add(new DefenseTable.Row(FLOOR_LABELS.get(i), "never attacked, cf", FLOOR_SETTINGS.get(i),
-                    Attacks.NEVER_ATTACKED, null));
-        }
         return "Each entry: ours (paper's Table 12), percent; ours is the mean +/- std over the seeds run, or for one seed the"
                 + " value [Wilson 95% interval over its test rows]. The floor rows insert the same trigger into a model"
-                + " fine-tuned on the attacker's rows without poison: an ASR is read against them, not against zero.\n\n" + DefenseTable.render(rows, new Results(results), datasets);
+                + " fine-tuned on the attacker's rows without poison: an ASR is read against them, not against zero.\n\n"
+                + DefenseTable.render(ROWS, new Results(results), datasets);
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The floor's model is the victim's fine-tuning on the clean rows themselves: BadNets' budget, no poisoned copy. */
 class NeverAttackedTest {
     private static final List<LabeledText> TRAIN = List.of(new LabeledText("a fine film", null, 1),
-            new LabeledText("a dull film", null, 0), new LabeledText("good acting", null, 1), new LabeledText("bad plot", null, 0));
+            new LabeledText("a dull film", null, 0), new LabeledText("good acting", null, 1),
+            new LabeledText("bad plot", null, 0));
 
     @TempDir
     Path dir;
@@ -32,7 +33,8 @@ class NeverAttackedTest {
         try (Tokenizer tokenizer = Tokenizer.fromVocabTxt(vocab, true)) { // ids below TinyBert's 40 rows
             AttackJob job = new AttackJob(clean, tokenizer, TRAIN, 2, "toy", Path.of("."), Stages.NONE, p -> { });
             BackdooredModel floor = Attacks.of(Attacks.NEVER_ATTACKED, plan()).plant(job);
-            BertWeights byHand = config.fineTuning().run(clean, tokenizer, TRAIN, 2, List.of(), p -> { }).model().weights();
+            BertWeights byHand = config.fineTuning().run(clean, tokenizer, TRAIN, 2, List.of(), p -> { }).model()
+                    .weights();
             BackdooredModel poisoned = new BadNets(config).plant(job);
 
             assertEquals("never-attacked", floor.metadata().attack());

@@ -72,13 +72,16 @@ class ReportWriterTest {
 
     @Test
     void theFloorRowsShowTheNeverAttackedModelWithoutAPaperNumber() {
-        CellResult floor = new CellResult(new Cell("mr", "never-attacked", "cf", "none"), Map.of("model", "minilm",
-                "profile", "quick", "seed", "42"), Map.of("asr", 0.06, "acc", 0.77, "test_rows", 200.0, "asr_rows", 100.0),
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked", "cf", "none"),
+                Map.of("model", "minilm", "profile", "quick", "seed", "42"),
+                Map.of("asr", 0.06, "acc", 0.77, "test_rows", 200.0, "asr_rows", 100.0),
                 Map.of(), 12.5, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
         String md = new Table12().markdown(List.of(result("none", 1.0, 0.73), floor), List.of(PaperDataset.MR));
-        assertTrue(md.contains("| No-defense (floor) | never attacked, cf | 6.0 [2.8, 12.5] (-) | 77.0 [70.7, 82.3] (-) |"), md);
+        assertTrue(md.contains("| No-defense (floor) | never attacked, cf | 6.0 [2.8, 12.5] (-) | 77.0 [70.7, 82.3] (-) |"),
+                md);
         assertTrue(md.contains("| PT+soft (floor) | never attacked, cf | - (-) |"), md);
-        assertTrue(new Table12().cells(List.of(PaperDataset.MR)).contains(new Cell("mr", "never-attacked", "cf", "pt-soft")));
+        assertTrue(new Table12().cells(List.of(PaperDataset.MR))
+                .contains(new Cell("mr", "never-attacked", "cf", "pt-soft")));
     }
 
     @Test
