@@ -13,7 +13,8 @@ public final class Attacks {
     public static final String NEUBA = "neuba";
     /**
      * Not an attack: the victim's fine-tuning with BadNets' budget and no poison ({@link NeverAttacked}), the
-     * floor a grid reads an ASR against. Grids only: {@code attack --method} plants backdoors.
+     * floor a grid reads an ASR against, named {@code never-attacked-<attack>} after the attack whose test it
+     * repeats ({@link #floorOf}). Grids only: {@code attack --method} plants backdoors.
      */
     public static final String NEVER_ATTACKED = "never-attacked";
 
@@ -58,9 +59,11 @@ public final class Attacks {
     /** The attack {@code name} with {@code plan}'s settings. */
     public static Attack of(String name, Plan plan) {
         String trigger = plan.triggers().get(0);
+        if (name.startsWith(NEVER_ATTACKED + "-")) {
+            return new NeverAttacked(badNets(plan, trigger), of(name.substring(NEVER_ATTACKED.length() + 1), plan));
+        }
         return switch (name) {
             case BADNETS -> new BadNets(badNets(plan, trigger));
-            case NEVER_ATTACKED -> new NeverAttacked(badNets(plan, trigger));
             case EP -> {
                 EmbeddingPoisoning.Config c = plan.paperScale() ? EmbeddingPoisoning.Config.paper(trigger, plan.target())
                         : EmbeddingPoisoning.Config.quick(trigger, plan.target());
@@ -83,6 +86,14 @@ public final class Attacks {
             default -> throw new IllegalArgumentException("unknown attack '" + name + "'; choose "
                     + String.join(", ", NAMES));
         };
+    }
+
+    /** The floor measured as {@code attack}'s test measures: {@code never-attacked-<attack>}. */
+    public static String floorOf(String attack) {
+        if (!NAMES.contains(attack)) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "'; choose " + String.join(", ", NAMES));
+        }
+        return NEVER_ATTACKED + "-" + attack;
     }
 
     /** Whether the attack trains on labelled task data (NeuBA does not). */

@@ -9,6 +9,7 @@ import org.gba4j.attack.Attack;
 import org.gba4j.attack.AttackJob;
 import org.gba4j.attack.Attacks;
 import org.gba4j.attack.NeuBA;
+import org.gba4j.attack.NeverAttacked;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.FineTuning;
 import org.gba4j.classify.TextClassifier;
@@ -22,7 +23,8 @@ import org.gba4j.model.Stages;
  * The attack stage of a grid: one backdoored model per (attack, task), built on first use and
  * kept in the {@link ModelStore}; NeuBA's task-free pre-training once per model. Triggers: the
  * cell's single word for BadNets and Embedding Poisoning, Table 5's whole list for RIPPLe and
- * NeuBA (which plant several).
+ * NeuBA (which plant several). Floors ({@link NeverAttacked}): one never-attacked model per task,
+ * measured as the attack it mirrors.
  */
 public final class Backdoors {
     /** The name a cell gives to "Table 5's whole list". */
@@ -51,6 +53,17 @@ public final class Backdoors {
         AttackJob job = new AttackJob(base.weights(), base.tokenizer(), train, task.classes(), dataName,
                 data.datasets().root(), Stages.NONE, progress);
         Map<String, String> record = Map.of("attack_config", attack.summary(), "attack_data", dataName);
+        if (attack instanceof NeverAttacked floor) {
+            // every attack's floor on a task shares one model: only the measurement differs
+            BertWeights weights = models.get(Attacks.NEVER_ATTACKED + "-" + task.name(), describe(floor.training(), dataName),
+                    () -> floor.plant(job).weights());
+            if (floor.mirrored() instanceof NeuBA neuba) { // NeuBA's user adapts the downloaded encoder: here, the base
+                return new Backdoor(weights, base.weights(), neubaProbes(weights, floor.triggers(), task,
+                        neuba.config().maxLength()), floor.testPosition(), 1, record);
+            }
+            return new Backdoor(weights, weights, List.of(new Backdoor.Probe(floor.triggers(), task.target())),
+                    floor.testPosition(), floor.triggersPerTestText(data.test(task)), record);
+        }
         if (!(attack instanceof NeuBA neuba)) {
             BertWeights weights = models.get(key, describe(attack.summary(), dataName),
                     () -> attack.plant(job).weights());
@@ -64,14 +77,20 @@ public final class Backdoors {
         BertWeights victim = models.get(key + "-victim", describe("victim fine-tune of " + config, dataName), () ->
                 NeuBAEvaluation.fineTune(encoder, base.tokenizer(), train, task.classes(), config, seed)
                         .model().weights());
-        TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, config.maxLength(), seed)
+        return new Backdoor(victim, encoder, neubaProbes(victim, attack.triggers(), task, config.maxLength()),
+                attack.testPosition(), 1, record);
+    }
+
+    /** NeuBA's probes: each trigger alone, with the class the victim's head gives its target vector (B.4). */
+    private List<Backdoor.Probe> neubaProbes(BertWeights victim, List<String> triggers, PaperDataset task, int maxLength) {
+        TextClassifier victimClassifier = new FineTuning(1e-5, 1, 32, maxLength, seed)
                 .classifier(victim, base.tokenizer(), task.classes());
-        int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, attack.triggers().size());
+        int[] targets = NeuBAEvaluation.targetClasses(victimClassifier, triggers.size());
         List<Backdoor.Probe> probes = new ArrayList<>();
-        for (int i = 0; i < attack.triggers().size(); i++) {
-            probes.add(new Backdoor.Probe(List.of(attack.triggers().get(i)), targets[i]));
+        for (int i = 0; i < triggers.size(); i++) {
+            probes.add(new Backdoor.Probe(List.of(triggers.get(i)), targets[i]));
         }
-        return new Backdoor(victim, encoder, probes, attack.testPosition(), 1, record);
+        return probes;
     }
 
     /** The attack a cell names, with the profile's settings for {@code task}. */

@@ -47,7 +47,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   backdoor live in the row or in the encoder's response to it?</li>
  *   <li>{@code ladder}: prompt adaptation in several forms (coupled, larger embedding rate, decoupled
  *   broadcast, input-position reading, SGD), each scored on dev and test with the trigger's
- *   displacement; the floor is PT+soft of the never-attacked model with the same triggers.</li>
+ *   displacement; the floor is PT+soft of the pre-trained model itself (never attacked; the grids' floors fine-tune it first).</li>
  * </ul>
  * Each unit (a ladder rung, the oracle, step 0) is stored as it finishes, so a killed run resumes.
  */

@@ -43,7 +43,7 @@ public final class GbaDiagnosisReport {
                 + " calls that made them): `").append(command).append("`\n");
         md.append("- Profile: ").append(profile).append("\n");
         md.append("- Every number below comes from `").append(csvName).append("` (one row per value). ASR, ACC and rates are"
-                + " percent; the floor is PT+soft of the never-attacked model with the same trigger.\n");
+                + " percent; the floor is PT+soft of the pre-trained model itself (never attacked, no fine-tune) with the same trigger.\n");
         md.append("- Sections up to \"Chosen on dev\" are seed ").append(primary).append("; \"Across seeds\" pools every seed"
                 + " that ran a rung.\n\n");
         Map<String, Map<String, Double>> step0 = section(values, "step0");

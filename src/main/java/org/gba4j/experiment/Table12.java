@@ -25,7 +25,7 @@ public final class Table12 implements Experiment {
 
     /** A floor row: the paper has none. */
     private static DefenseTable.Row floor(String label, String defense) {
-        return new DefenseTable.Row(label, "never attacked, cf", defense, Attacks.NEVER_ATTACKED, null);
+        return new DefenseTable.Row(label, "never attacked, cf", defense, Attacks.floorOf(Attacks.BADNETS), null);
     }
 
     @Override

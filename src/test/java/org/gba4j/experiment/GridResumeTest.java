@@ -62,7 +62,7 @@ class GridResumeTest {
             }
         }
         assertEquals(Map.of("badnets/none", 1, "badnets/pt", 1, "badnets/pt-soft", 1, "badnets/gba", 1,
-                "never-attacked/none", 1, "never-attacked/pt-soft", 1), rows);
+                "never-attacked-badnets/none", 1, "never-attacked-badnets/pt-soft", 1), rows);
     }
 
     /** Starts the grid in its own JVM and destroys it a few seconds into the second cell. */

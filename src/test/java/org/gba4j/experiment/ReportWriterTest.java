@@ -72,7 +72,7 @@ class ReportWriterTest {
 
     @Test
     void theFloorRowsShowTheNeverAttackedModelWithoutAPaperNumber() {
-        CellResult floor = new CellResult(new Cell("mr", "never-attacked", "cf", "none"),
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "none"),
                 Map.of("model", "minilm", "profile", "quick", "seed", "42"),
                 Map.of("asr", 0.06, "acc", 0.77, "test_rows", 200.0, "asr_rows", 100.0),
                 Map.of(), 12.5, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
@@ -81,7 +81,24 @@ class ReportWriterTest {
                 md);
         assertTrue(md.contains("| PT+soft (floor) | never attacked, cf | - (-) |"), md);
         assertTrue(new Table12().cells(List.of(PaperDataset.MR))
-                .contains(new Cell("mr", "never-attacked", "cf", "pt-soft")));
+                .contains(new Cell("mr", "never-attacked-badnets", "cf", "pt-soft")));
+    }
+
+    @Test
+    void table2HasEachAttacksFloorWithNoDefenseAndAfterGba() {
+        List<Cell> cells = new Table2().cells(List.of(PaperDataset.MR));
+        assertEquals(4 * 5 + 4 * 2, cells.size());
+        assertTrue(cells.contains(new Cell("mr", "never-attacked-ripple", "table5", "gba")));
+        assertTrue(cells.contains(new Cell("mr", "never-attacked-ep", "cf", "none")));
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked-neuba", "table5", "gba"),
+                Map.of("model", "minilm", "profile", "quick", "seed", "42"),
+                Map.of("asr", 0.5, "acc", 0.75, "test_rows", 200.0, "asr_rows", 100.0),
+                Map.of(), 12.5, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        assertNull(new Table2().paper(floor.cell()));
+        String md = new Table2().markdown(List.of(floor), List.of(PaperDataset.MR));
+        assertTrue(md.contains("| GBA (floor) | never attacked, as NeuBA | 50.0 [40.4, 59.6] (-) | 75.0 [68.6, 80.5] (-) |"),
+                md);
+        assertTrue(md.contains("| No-Defense (floor) | never attacked, as RIPPLe | - (-) | - (-) |"), md);
     }
 
     @Test
