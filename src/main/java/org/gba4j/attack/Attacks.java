@@ -59,7 +59,7 @@ public final class Attacks {
     /** The attack {@code name} with {@code plan}'s settings. */
     public static Attack of(String name, Plan plan) {
         String trigger = plan.triggers().get(0);
-        if (name.startsWith(NEVER_ATTACKED + "-")) {
+        if (isFloor(name)) {
             return new NeverAttacked(badNets(plan, trigger), of(name.substring(NEVER_ATTACKED.length() + 1), plan));
         }
         return switch (name) {
@@ -94,6 +94,11 @@ public final class Attacks {
             throw new IllegalArgumentException("unknown attack '" + attack + "'; choose " + String.join(", ", NAMES));
         }
         return NEVER_ATTACKED + "-" + attack;
+    }
+
+    /** Whether {@code name} is a floor ({@link #floorOf}) rather than an attack. */
+    public static boolean isFloor(String name) {
+        return name.startsWith(NEVER_ATTACKED + "-");
     }
 
     /** Whether the attack trains on labelled task data (NeuBA does not). */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.gba4j.attack.Attacks;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.config.ConfigPairs;
 import org.gba4j.data.LabeledText;
@@ -20,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Computes one cell, the data flowing one way: task data -> backdoor (attack stage) -> defense ->
- * optional further adaptation (Table 4) -> evaluation. Metrics: the task's ({@link Scoring}), and
+ * optional further adaptation (Table 4) -> evaluation. Consecutive floor cells that adapt the same model
+ * alike share one defense ({@link SharedFloorDefense}). Metrics: the task's ({@link Scoring}), and
  * the Figure 3 distance, the RMSE between each trigger's
  * embedding and each label word's, averaged, before and after the defense.
  */
@@ -31,6 +33,7 @@ public final class CellRunner {
     private final GridData data;
     private final Backdoors backdoors;
     private final DefenseStage defenses;
+    private final SharedFloorDefense sharedFloor = new SharedFloorDefense();
 
     public CellRunner(PretrainedModel base, Profile profile, long seed, GridData data, ModelStore models) {
         this.base = base;
@@ -49,7 +52,11 @@ public final class CellRunner {
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
                 : promptBased ? data.promptTrain(task) : data.train(task);
-        TextClassifier defended = defenses.apply(cell, task, backdoor, clean, progress);
+        TextClassifier defended = Attacks.isFloor(cell.attack())
+                ? sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),
+                        cell.params().toString(), Integer.toString(clean.size()), defenses.describe(cell, task).toString()),
+                        () -> defenses.apply(cell, task, backdoor, clean, progress))
+                : defenses.apply(cell, task, backdoor, clean, progress);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>(backdoor.config());

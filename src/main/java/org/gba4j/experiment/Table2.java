@@ -19,6 +19,11 @@ public final class Table2 implements Experiment {
     private static final List<String> RUN_ORDER = List.of(Defenses.NONE, Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C);
     /** The defenses each attack's floor is measured after. */
     static final List<String> FLOOR_DEFENSES = List.of(Defenses.NONE, Defenses.GBA);
+    /**
+     * The floors' run order: BadNets', RIPPLe's and Embedding Poisoning's adapt the same model alike, so they
+     * run one after another and share one training ({@link SharedFloorDefense}); NeuBA's adapts the base model.
+     */
+    private static final List<String> FLOOR_ORDER = List.of(Attacks.BADNETS, Attacks.RIPPLE, Attacks.EP, Attacks.NEUBA);
     private static final List<String> FLOOR_LABELS = List.of("No-Defense (floor)", "GBA (floor)");
 
     @Override
@@ -46,8 +51,8 @@ public final class Table2 implements Experiment {
                     cells.add(new Cell(d.name(), attack, DefenseTable.trigger(attack), defense));
                 }
             }
-            for (String attack : PaperNumbers.ATTACKS) {
-                for (String defense : FLOOR_DEFENSES) {
+            for (String defense : FLOOR_DEFENSES) {
+                for (String attack : FLOOR_ORDER) {
                     cells.add(new Cell(d.name(), Attacks.floorOf(attack), DefenseTable.trigger(attack), defense));
                 }
             }

@@ -1,0 +1,32 @@
+package org.gba4j.experiment;
+
+import java.util.function.Supplier;
+import org.gba4j.classify.TextClassifier;
+import org.gba4j.model.BertWeights;
+
+/**
+ * The last floor cell's defended model, for the next floor cell: floors measured as different attacks
+ * ({@link org.gba4j.attack.NeverAttacked}) share one never-attacked model, so a defense with the same
+ * settings trains the same weights for each of them and only the scoring differs. One entry, matched by
+ * the very weights the defense starts from and its settings; a grid runs such cells one after another.
+ */
+final class SharedFloorDefense {
+    private BertWeights classifier;
+    private BertWeights encoder;
+    private String settings;
+    private TextClassifier defended;
+
+    /** The defended model for these inputs: the kept one if the inputs are the same objects and settings. */
+    TextClassifier get(BertWeights classifier, BertWeights encoder, String settings, Supplier<TextClassifier> defend) {
+        if (defended == null || classifier != this.classifier || encoder != this.encoder
+                || !settings.equals(this.settings)) {
+            defended = null; // let the previous one go before training the next
+            TextClassifier fresh = defend.get();
+            this.classifier = classifier;
+            this.encoder = encoder;
+            this.settings = settings;
+            defended = fresh;
+        }
+        return defended;
+    }
+}
