@@ -52,11 +52,15 @@ public final class CellRunner {
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
                 : promptBased ? data.promptTrain(task) : data.train(task);
-        TextClassifier defended = Attacks.isFloor(cell.attack())
-                ? sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),
-                        cell.params().toString(), Integer.toString(clean.size()), defenses.describe(cell, task).toString()),
-                        () -> defenses.apply(cell, task, backdoor, clean, progress))
-                : defenses.apply(cell, task, backdoor, clean, progress);
+        TextClassifier defended;
+        if (Attacks.isFloor(cell.attack())) {
+            defended = sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),
+                    cell.params().toString(), Integer.toString(clean.size()), defenses.describe(cell, task).toString()),
+                    () -> defenses.apply(cell, task, backdoor, clean, progress));
+        } else {
+            sharedFloor.clear();
+            defended = defenses.apply(cell, task, backdoor, clean, progress);
+        }
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>(backdoor.config());

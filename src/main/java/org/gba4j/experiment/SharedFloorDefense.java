@@ -29,4 +29,12 @@ final class SharedFloorDefense {
         }
         return defended;
     }
+
+    /** Lets the kept model go (another kind of cell runs next; a bert-base one holds gigabytes). */
+    void clear() {
+        classifier = null;
+        encoder = null;
+        settings = null;
+        defended = null;
+    }
 }

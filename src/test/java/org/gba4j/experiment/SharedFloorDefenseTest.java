@@ -33,5 +33,9 @@ class SharedFloorDefenseTest {
         shared.get(floor, floor, "mr|gba|lambda=2", train);
         shared.get(floor, TinyBert.weights(TinyBert.config(false), 1), "mr|gba|lambda=2", train); // equal, not the same
         assertEquals(5, trainings.get());
+        shared.get(floor, floor, "mr|gba", train);
+        shared.clear();
+        shared.get(floor, floor, "mr|gba", train);
+        assertEquals(7, trainings.get(), "cleared: nothing kept");
     }
 }
