@@ -18,7 +18,7 @@ public final class Table2 implements Experiment {
     /** Run order: GBA right after No-Defense, Clean-FT just before NAD and NAD-C (its teacher). */
     private static final List<String> RUN_ORDER = List.of(Defenses.NONE, Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD, Defenses.NAD_C);
     /** The defenses each attack's floor is measured after. */
-    static final List<String> FLOOR_DEFENSES = List.of(Defenses.NONE, Defenses.GBA);
+    private static final List<String> FLOOR_DEFENSES = List.of(Defenses.NONE, Defenses.GBA);
     /**
      * The floors' run order: BadNets', RIPPLe's and Embedding Poisoning's adapt the same model alike, so they
      * run one after another and share one training ({@link SharedFloorDefense}); NeuBA's adapts the base model.
