@@ -53,20 +53,13 @@ public final class Backdoors {
         AttackJob job = new AttackJob(base.weights(), base.tokenizer(), train, task.classes(), dataName,
                 data.datasets().root(), Stages.NONE, progress);
         Map<String, String> record = Map.of("attack_config", attack.summary(), "attack_data", dataName);
-        if (attack instanceof NeverAttacked floor) {
-            // every attack's floor on a task shares one model: only the measurement differs
-            BertWeights weights = models.get(Attacks.NEVER_ATTACKED + "-" + task.name(), describe(floor.training(), dataName),
-                    () -> floor.plant(job).weights());
-            if (floor.mirrored() instanceof NeuBA neuba) { // NeuBA's user adapts the downloaded encoder: here, the base
-                return new Backdoor(weights, base.weights(), neubaProbes(weights, floor.triggers(), task,
-                        neuba.config().maxLength()), floor.testPosition(), 1, record);
-            }
-            return new Backdoor(weights, weights, List.of(new Backdoor.Probe(floor.triggers(), task.target())),
-                    floor.testPosition(), floor.triggersPerTestText(data.test(task)), record);
+        if (attack instanceof NeverAttacked floor && floor.mirrored() instanceof NeuBA neuba) {
+            BertWeights weights = planted(attack, key, task, dataName, job); // NeuBA's user adapts the base encoder
+            return new Backdoor(weights, base.weights(), neubaProbes(weights, floor.triggers(), task,
+                    neuba.config().maxLength()), floor.testPosition(), 1, record);
         }
         if (!(attack instanceof NeuBA neuba)) {
-            BertWeights weights = models.get(key, describe(attack.summary(), dataName),
-                    () -> attack.plant(job).weights());
+            BertWeights weights = planted(attack, key, task, dataName, job);
             return new Backdoor(weights, weights, List.of(new Backdoor.Probe(attack.triggers(), task.target())),
                     attack.testPosition(), attack.triggersPerTestText(data.test(task)), record);
         }
@@ -79,6 +72,15 @@ public final class Backdoors {
                         .model().weights());
         return new Backdoor(victim, encoder, neubaProbes(victim, attack.triggers(), task, config.maxLength()),
                 attack.testPosition(), 1, record);
+    }
+
+    /** The stored model {@code attack} plants; every attack's floor on a task shares one: only the measurement differs. */
+    private BertWeights planted(Attack attack, String key, PaperDataset task, String dataName, AttackJob job) {
+        if (attack instanceof NeverAttacked floor) {
+            return models.get(Attacks.NEVER_ATTACKED + "-" + task.name(), describe(floor.training(), dataName),
+                    () -> floor.plant(job).weights());
+        }
+        return models.get(key, describe(attack.summary(), dataName), () -> attack.plant(job).weights());
     }
 
     /** NeuBA's probes: each trigger alone, with the class the victim's head gives its target vector (B.4). */

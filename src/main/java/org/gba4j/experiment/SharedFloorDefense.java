@@ -11,30 +11,24 @@ import org.gba4j.model.BertWeights;
  * the very weights the defense starts from and its settings; a grid runs such cells one after another.
  */
 final class SharedFloorDefense {
-    private BertWeights classifier;
-    private BertWeights encoder;
-    private String settings;
-    private TextClassifier defended;
+    /** What a kept model was trained from, and the model. */
+    private record Kept(BertWeights classifier, BertWeights encoder, String settings, TextClassifier defended) {
+    }
+
+    private Kept kept;
 
     /** The defended model for these inputs: the kept one if the inputs are the same objects and settings. */
     TextClassifier get(BertWeights classifier, BertWeights encoder, String settings, Supplier<TextClassifier> defend) {
-        if (defended == null || classifier != this.classifier || encoder != this.encoder
-                || !settings.equals(this.settings)) {
-            defended = null; // let the previous one go before training the next
-            TextClassifier fresh = defend.get();
-            this.classifier = classifier;
-            this.encoder = encoder;
-            this.settings = settings;
-            defended = fresh;
+        if (kept == null || classifier != kept.classifier() || encoder != kept.encoder()
+                || !settings.equals(kept.settings())) {
+            kept = null; // let the previous one go before training the next
+            kept = new Kept(classifier, encoder, settings, defend.get());
         }
-        return defended;
+        return kept.defended();
     }
 
     /** Lets the kept model go (another kind of cell runs next; a bert-base one holds gigabytes). */
     void clear() {
-        classifier = null;
-        encoder = null;
-        settings = null;
-        defended = null;
+        kept = null;
     }
 }
