@@ -58,7 +58,7 @@ public final class CsvDataset {
     }
 
     /** The text of {@code bytes}, without a leading byte-order mark; malformed UTF-8 is an error naming its line. */
-    static String strictUtf8(byte[] bytes, Path file) {
+    public static String strictUtf8(byte[] bytes, Path file) {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);

@@ -8,7 +8,7 @@ import org.gba4j.attack.Attacks;
  * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
  * average, each as "ours (paper)". Ours is the mean +/- standard deviation over the seeds run, or, for
  * one seed, the value with its Wilson 95% interval over the cell's test rows. The average is over the
- * tasks (and seeds) run, the paper's over its five.
+ * tasks (and seeds) run, with the spread of the seeds' own averages where several ran; the paper's is over its five.
  */
 final class DefenseTable {
 
@@ -41,8 +41,10 @@ final class DefenseTable {
                 paperAsr += PaperNumbers.at(row.paper(), d, false) / datasets.size();
                 paperAcc += PaperNumbers.at(row.paper(), d, true) / datasets.size();
             }
-            cells.add(MarkdownTable.versus(results.mean(Results.cell(null, row.attack(), row.defense()), "asr"), paperAsr));
-            cells.add(MarkdownTable.versus(results.mean(Results.cell(null, row.attack(), row.defense()), "acc"), paperAcc));
+            for (String metric : List.of("asr", "acc")) {
+                cells.add(results.meanWithSeedSpread(Results.cell(null, row.attack(), row.defense()), metric) + " ("
+                        + MarkdownTable.number(metric.equals("asr") ? paperAsr : paperAcc) + ")");
+            }
             table.row(cells);
         }
         return table.render();

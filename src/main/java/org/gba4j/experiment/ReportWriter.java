@@ -21,7 +21,7 @@ import org.knowm.xchart.VectorGraphicsEncoder;
  * PNG plots, each written whole then renamed into place.
  */
 public final class ReportWriter {
-    private static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
+    static final List<String> FIXED = List.of("experiment", "model", "dataset", "attack", "trigger", "defense",
             "params", "profile", "seed", "ASR", "ACC", "paper_ASR", "paper_ACC", "clean_target_rate", "majority", "test_rows",
             "asr_rows", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s", "code_version", "finished_at");
 
@@ -31,12 +31,22 @@ public final class ReportWriter {
     /** Writes the reports; returns the Markdown text (also printed at the end of a run). */
     public static String write(Experiment experiment, List<CellResult> results, List<PaperDataset> datasets, Path folder,
                                String command, Profile profile, int cellsInGrid) {
-        writeCsv(folder.resolve(experiment.name() + ".csv"), experiment, results);
-        String markdown = markdown(experiment, results, datasets, command, profile, cellsInGrid);
-        AtomicFiles.writeText(folder.resolve(experiment.name() + ".md"), out -> out.write(markdown));
+        return write(experiment, experiment.name(), results, datasets, folder, command, profile, cellsInGrid);
+    }
+
+    /**
+     * As {@link #write(Experiment, List, List, Path, String, Profile, int)}, into files named {@code name} instead of
+     * the experiment's name (the CSV's experiment column still names the experiment, so it can be read back).
+     */
+    public static String write(Experiment experiment, String name, List<CellResult> results, List<PaperDataset> datasets,
+                               Path folder, String command, Profile profile, int cellsInGrid) {
+        writeCsv(folder.resolve(name + ".csv"), experiment, results);
+        String markdown = markdown(experiment, name, results, datasets, command, profile, cellsInGrid);
+        AtomicFiles.writeText(folder.resolve(name + ".md"), out -> out.write(markdown));
         String seeds = results.stream().map(r -> r.run().getOrDefault("seed", "?")).distinct().sorted()
                 .collect(Collectors.joining(","));
-        experiment.plots(results, datasets).forEach((file, chart) -> {
+        experiment.plots(results, datasets).forEach((plot, chart) -> {
+            String file = name + plot.substring(plot.startsWith(experiment.name()) ? experiment.name().length() : 0);
             // the run in the title: a plot travels without its Markdown
             chart.setTitle(chart.getTitle() + " (" + Path.of(profile.model()).getFileName() + ", " + profile.name()
                     + " profile, seed" + (seeds.contains(",") ? "s " : " ") + seeds + ")");
@@ -105,8 +115,8 @@ public final class ReportWriter {
         return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.6f", value);
     }
 
-    static String markdown(Experiment experiment, List<CellResult> results, List<PaperDataset> datasets, String command,
-                           Profile profile, int cellsInGrid) {
+    private static String markdown(Experiment experiment, String name, List<CellResult> results,
+                                   List<PaperDataset> datasets, String command, Profile profile, int cellsInGrid) {
         double seconds = results.stream().mapToDouble(CellResult::wallSeconds).sum();
         String versions = results.stream().map(CellResult::codeVersion).distinct().sorted().collect(Collectors.joining(", "));
         StringBuilder out = new StringBuilder();
@@ -119,7 +129,7 @@ public final class ReportWriter {
         out.append("- Seeds: ").append(results.stream().map(r -> r.run().getOrDefault("seed", "?")).distinct().sorted()
                 .collect(Collectors.joining(", "))).append("\n");
         out.append("- Per-cell configuration, seed and wall time, rates in percent beside the paper's: `")
-                .append(experiment.name()).append(".csv`\n\n");
+                .append(name).append(".csv`\n\n");
         out.append(experiment.markdown(results, datasets));
         return out.toString();
     }

@@ -25,6 +25,25 @@ public final class Results {
         return values(which, metric).average().orElse(Double.NaN);
     }
 
+    /**
+     * The mean over matching cells as a percentage (two decimals), and where two or more seeds ran, " +/- " the sample
+     * standard deviation of the seeds' own means: how much a headline average moves from one seed to the next.
+     */
+    public String meanWithSeedSpread(Predicate<Cell> which, String metric) {
+        double mean = 100 * mean(which, metric);
+        java.util.Map<String, java.util.List<Double>> bySeed = new java.util.TreeMap<>();
+        results.stream().filter(r -> which.test(r.cell()) && !Double.isNaN(r.metric(metric))).forEach(r -> bySeed
+                .computeIfAbsent(r.run().getOrDefault("seed", "?"), k -> new java.util.ArrayList<>()).add(r.metric(metric)));
+        if (bySeed.size() < 2) {
+            return MarkdownTable.number(mean);
+        }
+        double[] seedMeans = bySeed.values().stream()
+                .mapToDouble(v -> 100 * v.stream().mapToDouble(Double::doubleValue).average().orElseThrow()).toArray();
+        double m = java.util.Arrays.stream(seedMeans).average().orElseThrow();
+        double ss = java.util.Arrays.stream(seedMeans).map(x -> (x - m) * (x - m)).sum();
+        return MarkdownTable.number(mean) + " +/- " + MarkdownTable.number(Math.sqrt(ss / (seedMeans.length - 1)));
+    }
+
     private java.util.stream.DoubleStream values(Predicate<Cell> which, String metric) {
         return results.stream().filter(r -> which.test(r.cell())).mapToDouble(r -> r.metric(metric))
                 .filter(v -> !Double.isNaN(v));

@@ -57,7 +57,19 @@ class ReportWriterTest {
         assertTrue(one.contains("| PT+soft+GB | BadNets | 2.7 [0.9, 8.0] (2.67) | 89.7 [84.7, 93.2] (89.70) |"), one);
         String three = new Table12().markdown(List.of(result("gba", 0.0267, 0.897), result("gba", 0.1, 0.9, 43),
                 result("gba", 0.05, 0.903, 44)), List.of(PaperDataset.MR));
-        assertTrue(three.contains("| PT+soft+GB | BadNets | 5.9 +/- 3.7 (2.67) | 90.0 +/- 0.3 (89.70) | 5.89 (2.67) |"), three);
+        assertTrue(three.contains("| PT+soft+GB | BadNets | 5.9 +/- 3.7 (2.67) | 90.0 +/- 0.3 (89.70) | 5.89 +/- 3.75 (2.67) |"), three);
+    }
+
+    @Test
+    void theAverageSpreadIsThatOfTheSeedsOwnAverages() {
+        CellResult hs42 = new CellResult(new Cell("hs", "badnets", "cf", "gba"), Map.of("seed", "42"), Map.of("asr", 0.3),
+                Map.of(), 1, "abc1234", "t", Map.of(), null);
+        CellResult hs43 = new CellResult(new Cell("hs", "badnets", "cf", "gba"), Map.of("seed", "43"), Map.of("asr", 0.4),
+                Map.of(), 1, "abc1234", "t", Map.of(), null);
+        // seed 42 averages 20, seed 43 30: 25 +/- 7.07 (the four cells pooled would give 12.91)
+        String md = new Table12().markdown(List.of(result("gba", 0.1, 0.9), result("gba", 0.2, 0.9, 43), hs42, hs43),
+                List.of(PaperDataset.MR, PaperDataset.HS));
+        assertTrue(md.contains("| 25.00 +/- 7.07 (1.87) |"), md);
     }
 
     @Test
