@@ -2,9 +2,12 @@ package org.gba4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.experiment.AimedExperiment;
+import org.gba4j.experiment.Cell;
 import org.gba4j.experiment.CellResult;
 import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.GridRunner;
@@ -46,6 +49,10 @@ final class GridCommand implements Callable<Integer> {
             + " overrides --seed")
     List<Long> seeds;
 
+    @Option(names = "--defenses", split = ",", description = "run only these defenses' cells (e.g. none,gba; floor rows"
+            + " included), the other rows stay empty in the report; default: every row")
+    List<String> defenses;
+
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
     String model;
 
@@ -85,8 +92,10 @@ final class GridCommand implements Callable<Integer> {
         if (runSeeds.stream().distinct().count() != runSeeds.size()) {
             throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
         }
+        List<Cell> cells = chosenCells(chosenExperiment.cells(tasks));
         String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "") + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
+                + (defenses == null ? "" : " --defenses " + String.join(",", defenses))
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 + (model == null ? "" : " --model " + model);
@@ -94,14 +103,30 @@ final class GridCommand implements Callable<Integer> {
         for (long seed : runSeeds) {
             GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
                     force);
-            results.addAll(runner.compute(chosenExperiment, tasks, System.out));
+            results.addAll(runner.compute(chosenExperiment, cells, System.out));
         }
         String markdown = ReportWriter.write(chosenExperiment, results, tasks, reports, command, chosen,
-                chosenExperiment.cells(tasks).size() * runSeeds.size());
+                cells.size() * runSeeds.size());
         System.out.println();
         System.out.println(markdown);
         System.out.println("wrote " + reports.resolve(chosenExperiment.name() + ".csv") + " and " + chosenExperiment.name()
                 + ".md");
         return 0;
+    }
+
+    /** The grid's cells, or with --defenses only those rows' cells; a defense the grid does not have is an error. */
+    private List<Cell> chosenCells(List<Cell> cells) {
+        if (defenses == null) {
+            return cells;
+        }
+        Set<String> known = new TreeSet<>();
+        cells.forEach(c -> known.add(c.defense()));
+        for (String d : defenses) {
+            if (!known.contains(d)) {
+                throw new IllegalArgumentException("--defenses: " + experiment.name() + " has no '" + d + "' cells; it has "
+                        + String.join(", ", known));
+            }
+        }
+        return cells.stream().filter(c -> defenses.contains(c.defense())).toList();
     }
 }

@@ -37,9 +37,11 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         return Path.of(profile.model()).getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "-");
     }
 
-    /** Computes the cells not yet stored with their current settings; returns every finished cell of this seed. */
-    public List<CellResult> compute(Experiment experiment, List<PaperDataset> tasks, PrintStream out) {
-        List<Cell> cells = experiment.cells(tasks);
+    /**
+     * Computes those of {@code cells} (the experiment's, or some of them) not yet stored with their current settings;
+     * returns every one of them finished for this seed.
+     */
+    public List<CellResult> compute(Experiment experiment, List<Cell> cells, PrintStream out) {
         GridData data = new GridData(datasets, profile, seed);
         data.verify(tasksOf(cells));
         try (RunLock lock = RunLock.acquire(work)) {

@@ -52,6 +52,16 @@ class GridDatasetCheckTest {
         }
     }
 
+    @Test
+    void aDefenseTheGridDoesNotHaveIsRefusedBeforeTraining() {
+        Cli.Result result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--defenses", "none,nad", "--out",
+                dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+        assertEquals(2, result.code(), result.err());
+        assertEquals(java.util.List.of("error: --defenses: table12 has no 'nad' cells; it has gba, none, pt, pt-soft"),
+                result.errors());
+        assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+    }
+
     private Path copyMr() throws Exception {
         Path datasets = Files.createDirectories(dir.resolve("datasets/mr"));
         for (String split : new String[] {"train", "dev", "test"}) {

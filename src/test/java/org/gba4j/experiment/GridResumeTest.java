@@ -63,6 +63,14 @@ class GridResumeTest {
         }
         assertEquals(Map.of("badnets/none", 1, "badnets/pt", 1, "badnets/pt-soft", 1, "badnets/gba", 1,
                 "never-attacked-badnets/none", 1, "never-attacked-badnets/pt-soft", 1), rows);
+
+        // --defenses reports only those rows' cells (here all stored, so nothing is computed)
+        List<String> some = new ArrayList<>(args.subList(0, args.size() - 1));
+        some.addAll(List.of(dir.resolve("some").toString(), "--defenses", "none"));
+        assertEquals(0, Experiments.run(some.toArray(String[]::new)));
+        List<String> lines = Files.readAllLines(dir.resolve("some/table12.csv"));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",cf,none,")), String.join("\n", lines));
     }
 
     /** Starts the grid in its own JVM and destroys it a few seconds into the second cell. */
