@@ -130,6 +130,11 @@ public final class TriggerScan {
                     + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "");
         }
 
+        /** The same scan with the lift bar {@code lift}. */
+        public Config withLift(double lift) {
+            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool);
+        }
+
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
             return new Config(rows, n, minFlipRate, minLift, probe, contextPool);
