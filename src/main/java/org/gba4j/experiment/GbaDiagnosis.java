@@ -67,14 +67,17 @@ public final class GbaDiagnosis {
      * The bars of the aimed scan that the diagnosis compares on dev: today's rate bar, three lift bars, a wider
      * candidate list, the lift-0.2 bar with candidates from the in-context probe and from both probes, and the
      * default's probes with lower lift bars (0.15, 0.1: where prompt tuning leaves a trigger flipping a quarter of the
-     * rows, its lift can fall under 0.2).
+     * rows, its lift can fall under 0.2), and the default with 80 candidates per class and probe (on Yelp natural
+     * sentiment words crowd the trigger out of the top 40: it ranked 57th on seed 43).
      */
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
             TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80),
             TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.IN_CONTEXT),
             TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH),
             TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH).withContextPool(2000),
-            TriggerScan.Config.DEFAULT.withLift(0.15), TriggerScan.Config.DEFAULT.withLift(0.1));
+            TriggerScan.Config.DEFAULT.withLift(0.15), TriggerScan.Config.DEFAULT.withLift(0.1),
+            TriggerScan.Config.DEFAULT.withCandidates(80), TriggerScan.Config.DEFAULT.withCandidates(80).withLift(0.15),
+            TriggerScan.Config.DEFAULT.withCandidates(80).withLift(0.1));
 
     /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
