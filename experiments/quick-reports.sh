@@ -57,3 +57,16 @@ time $J bench --stack 2 --repeats 3 --out reports/bench-depth.csv
 /usr/bin/python3 experiments/pytorch-step.py
 time $J bench --repeats 5
 time $J bench --model bert-base --repeats 2 --out reports/bench-bert-base.csv
+# table12 with the aimed default (lift 0.2, both probes, pool 2,000) on seeds 43 and 44, each in its own reports folder,
+# then one report over seeds 42-44 from the three CSVs (reports/table12-aimed-seeds42-43-44.*; seed 44 without Yelp)
+time $J table12 --aim --profile quick --seed 43 --reports experiments/out/reports-seed43
+time $J table12 --aim --profile quick --seed 44 --datasets hs,agnews,fakeddit,mr --reports experiments/out/reports-seed44
+cp experiments/out/reports-seed43/table12-aimed.csv reports/table12-aimed-seed43.csv
+cp experiments/out/reports-seed44/table12-aimed.csv reports/table12-aimed-seed44.csv
+time $J combine reports/table12-aimed.csv reports/table12-aimed-seed43.csv reports/table12-aimed-seed44.csv
+# why the scan misses BadNets' trigger on Yelp (seed 43, its stored backdoor): lower bars and 80 candidates per class
+# -> reports/gba-diagnosis-yelp-seed43.* (written as gba-diagnosis.* to its own folder, then renamed)
+S=gba-aimed-lift-0.2-both-pool2000,gba-aimed-lift-0.15-both-pool2000,gba-aimed-lift-0.1-both-pool2000
+C=gba-aimed-lift-0.2-c80-both-pool2000,gba-aimed-lift-0.15-c80-both-pool2000,gba-aimed-lift-0.1-c80-both-pool2000
+time $J gba-diagnosis --attacks badnets --datasets yelp --seed 43 --ladder-only --rungs pt-soft,$S,$C \
+    --reports experiments/out/diag-yelp

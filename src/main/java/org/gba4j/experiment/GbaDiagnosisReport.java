@@ -85,6 +85,7 @@ public final class GbaDiagnosisReport {
                         pct(m.get("dev_asr")), pct(m.get("dev_acc")), num(m.get("trigger_displacement")),
                         num(m.get("rmse_before")), num(m.get("rmse_after")), m.getOrDefault("seconds", Double.NaN)));
             }
+            md.append(scan(ladder));
             md.append("\n## Chosen on dev\n\n");
             md.append("Per attack and task: the rung with the lowest dev ASR among those whose dev ACC is at most "
                     + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores.\n\n");
@@ -103,6 +104,32 @@ public final class GbaDiagnosisReport {
         md.append(oneDefault(section(values, "ladder")));
         md.append(acrossSeeds(all));
         md.append(otherSeeds(all, primary));
+        return md.toString();
+    }
+
+    /**
+     * What each aimed rung's scan saw: a trigger ranked past the candidates checked per class is never checked,
+     * whatever the bar, and a checked one is moved only if its lift clears the bar; the best other candidate's lift
+     * towards the target says how far the trigger would have to stand out to be singled out.
+     */
+    static String scan(Map<String, Map<String, Double>> ladder) {
+        StringBuilder md = new StringBuilder();
+        for (var row : ladder.entrySet()) {
+            Map<String, Double> m = row.getValue();
+            if (!m.containsKey("candidates_checked")) {
+                continue;
+            }
+            if (md.isEmpty()) {
+                md.append("\n## The aimed scan: what it checked\n\n| attack / task / rung | candidates checked | tokens moved |"
+                        + " triggers found | trigger's probe rank | trigger's flip rate / lift | best other lift to the"
+                        + " target |\n|---|---|---|---|---|---|---|\n");
+            }
+            Double flip = m.get("trigger_best_flip_rate");
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.0f | %s | %s |%n", row.getKey(),
+                    m.get("candidates_checked"), m.getOrDefault("suspects", Double.NaN), pct(m.get("triggers_found")),
+                    m.getOrDefault("trigger_probe_rank", Double.NaN), flip == null || flip.isNaN() ? "not checked"
+                            : num(flip) + " / " + num(m.get("trigger_best_lift")), num(m.get("best_other_lift_to_target"))));
+        }
         return md.toString();
     }
 

@@ -50,6 +50,24 @@ class GbaDiagnosisReportTest {
     }
 
     @Test
+    void theScanSectionSaysWhetherTheTriggerWasCheckedAndHowItScored() {
+        Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
+        ladder.put("badnets / yelp / pt-soft", Map.of("dev_asr", 0.32, "dev_acc", 0.89));
+        ladder.put("badnets / yelp / gba-aimed-lift-0.2", Map.of("candidates_checked", 112.0, "suspects", 38.0,
+                "triggers_found", 0.0, "trigger_probe_rank", 57.0, "trigger_best_flip_rate", Double.NaN,
+                "best_other_lift_to_target", 0.546875));
+        ladder.put("badnets / yelp / gba-aimed-lift-0.2-c80", Map.of("candidates_checked", 238.0, "suspects", 40.0,
+                "triggers_found", 0.0, "trigger_probe_rank", 57.0, "trigger_best_flip_rate", 0.109375,
+                "trigger_best_lift", 0.09375, "best_other_lift_to_target", 0.546875));
+        String md = GbaDiagnosisReport.scan(ladder);
+        assertFalse(md.contains("pt-soft"), md);
+        assertTrue(md.contains("| badnets / yelp / gba-aimed-lift-0.2 | 112 | 38 | 0.0 | 57 | not checked | 0.547 |"), md);
+        assertTrue(md.contains("| badnets / yelp / gba-aimed-lift-0.2-c80 | 238 | 40 | 0.0 | 57 | 0.109 / 0.094 | 0.547 |"),
+                md);
+        assertEquals("", GbaDiagnosisReport.scan(Map.of("badnets / yelp / pt-soft", Map.of("dev_asr", 0.32))));
+    }
+
+    @Test
     void oneDefaultMustKeepAccuracyOnEveryPairAndThenHasTheLowestMeanDevAsr() {
         Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
         ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.98, "dev_acc", 0.63, "test_asr", 0.97, "test_acc", 0.66));
