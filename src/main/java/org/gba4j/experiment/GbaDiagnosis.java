@@ -55,11 +55,17 @@ public final class GbaDiagnosis {
     /**
      * One form of prompt adaptation. With a {@code bar}, the rung is GBA followed by one shared
      * {@link TriggerScan#check} per (attack, task) and the pull of the candidates that clear the bar:
-     * several bars cost one scan.
+     * several bars cost one scan. With {@code heldOut}, the scan probes and checks clean rows the adaptation never
+     * saw (the task's dev split, standing in for rows a defender keeps back) instead of the adaptation's own rows.
      */
-    public record Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak, TriggerScan.Config bar) {
+    public record Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak, TriggerScan.Config bar,
+                       boolean heldOut) {
         public Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak) {
-            this(name, mode, tweak, null);
+            this(name, mode, tweak, null, false);
+        }
+
+        public Rung(String name, PromptMode mode, UnaryOperator<PromptConfig> tweak, TriggerScan.Config bar) {
+            this(name, mode, tweak, bar, false);
         }
     }
 
@@ -126,6 +132,11 @@ public final class GbaDiagnosis {
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
+        }
+        // the default and a lower bar scanning held-out rows: on Yelp the trigger flips 28% of unseen test rows but 11%
+        // of the rows the adaptation fit, where natural sentiment words outrank it
+        for (TriggerScan.Config bar : List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.DEFAULT.withLift(0.1))) {
+            rungs.add(new Rung("gba-aimed-held-out-" + bar.label(), PromptMode.GBA, c -> c, bar, true));
         }
         // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
         rungs.add(new Rung(CONTEXT_RANK, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
@@ -246,7 +257,7 @@ public final class GbaDiagnosis {
         // bars that check as many candidates on as many rows, probed alike, share one check
         TriggerScan.Config bar = rung.bar();
         String key = attack + "/" + task.name() + "/" + bar.rows() + "/" + bar.candidates() + "/" + bar.probe() + "/"
-                + bar.contextPool();
+                + bar.contextPool() + (rung.heldOut() ? "/held-out" : "");
         Checked done = checked.get(key);
         if (done != null) {
             return done;
@@ -271,16 +282,30 @@ public final class GbaDiagnosis {
             PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a -> adapt(backdoor.encoder(),
                     task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
-            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(), data.promptTrain(task), bar,
-                    triggerIds(backdoor), ranks, this::progress);
+            List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(),
+                    rung.heldOut() ? heldOutFirst(task) : data.promptTrain(task), bar, triggerIds(backdoor), ranks,
+                    this::progress);
             done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         }
         checked.put(key, done);
         return done;
     }
 
+    /**
+     * A held-out scan's clean rows: as many dev rows as the adaptation's own, then those. The scan probes and checks
+     * the first rows of each class (the held-out ones), and a token of either part is not eligible, as a defender
+     * with both would exclude it.
+     */
+    private List<LabeledText> heldOutFirst(PaperDataset task) {
+        List<LabeledText> own = data.promptTrain(task);
+        List<LabeledText> dev = data.dev(task);
+        List<LabeledText> rows = new ArrayList<>(dev.subList(0, Math.min(dev.size(), own.size())));
+        rows.addAll(own);
+        return rows;
+    }
+
     private static Rung withBar(Rung rung, TriggerScan.Config bar) {
-        return new Rung(rung.name(), rung.mode(), rung.tweak(), bar);
+        return new Rung(rung.name(), rung.mode(), rung.tweak(), bar, rung.heldOut());
     }
 
     /** What a scan found, against the triggers it did not know. */
