@@ -70,3 +70,6 @@ S=gba-aimed-lift-0.2-both-pool2000,gba-aimed-lift-0.15-both-pool2000,gba-aimed-l
 C=gba-aimed-lift-0.2-c80-both-pool2000,gba-aimed-lift-0.15-c80-both-pool2000,gba-aimed-lift-0.1-c80-both-pool2000
 time $J gba-diagnosis --attacks badnets --datasets yelp --seed 43 --ladder-only --rungs pt-soft,$S,$C \
     --reports experiments/out/diag-yelp
+# the same scan on held-out clean rows (200 dev rows first; the adaptation never saw them)
+H=gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.1-both-pool2000
+time $J gba-diagnosis --attacks badnets --datasets yelp --seed 43 --ladder-only --rungs $H --reports experiments/out/diag-yelp
