@@ -39,9 +39,7 @@ public final class Results {
         }
         double[] seedMeans = bySeed.values().stream()
                 .mapToDouble(v -> 100 * v.stream().mapToDouble(Double::doubleValue).average().orElseThrow()).toArray();
-        double m = java.util.Arrays.stream(seedMeans).average().orElseThrow();
-        double ss = java.util.Arrays.stream(seedMeans).map(x -> (x - m) * (x - m)).sum();
-        return MarkdownTable.number(mean) + " +/- " + MarkdownTable.number(Math.sqrt(ss / (seedMeans.length - 1)));
+        return MarkdownTable.number(mean) + " +/- " + MarkdownTable.number(sampleStd(seedMeans));
     }
 
     private java.util.stream.DoubleStream values(Predicate<Cell> which, String metric) {
@@ -63,8 +61,7 @@ public final class Results {
         double[] xs = cells.stream().mapToDouble(r -> 100 * r.metric(metric)).toArray();
         double mean = java.util.Arrays.stream(xs).average().orElseThrow();
         if (xs.length > 1) {
-            double ss = java.util.Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum();
-            return String.format(Locale.ROOT, "%.1f +/- %.1f", mean, Math.sqrt(ss / (xs.length - 1)));
+            return String.format(Locale.ROOT, "%.1f +/- %.1f", mean, sampleStd(xs));
         }
         double n = cells.get(0).metric(rowsMetric);
         if (Double.isNaN(n) || n <= 0) {
@@ -72,6 +69,13 @@ public final class Results {
         }
         double[] ci = wilson(mean / 100, n);
         return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", mean, 100 * ci[0], 100 * ci[1]);
+    }
+
+    /** The sample standard deviation (n - 1) of two or more values. */
+    private static double sampleStd(double[] xs) {
+        double mean = java.util.Arrays.stream(xs).average().orElseThrow();
+        double ss = java.util.Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum();
+        return Math.sqrt(ss / (xs.length - 1));
     }
 
     /** The Wilson score 95% interval of a proportion {@code p} observed on {@code n} rows. */
