@@ -100,15 +100,12 @@ final class CombineCommand implements Callable<Integer> {
 
     /** The one value of a run setting (profile, model) across every row of every input. */
     private static String same(List<ReportReader.Report> read, String key) {
-        Map<String, Path> seen = new HashMap<>();
-        for (ReportReader.Report report : read) {
-            report.results().forEach(r -> seen.putIfAbsent(r.run().getOrDefault(key, ""), report.file()));
-        }
+        Set<String> seen = new TreeSet<>();
+        read.forEach(report -> report.results().forEach(r -> seen.add(r.run().getOrDefault(key, ""))));
         if (seen.size() != 1) {
-            throw new IllegalArgumentException("the reports mix " + key + "s " + new TreeSet<>(seen.keySet())
-                    + ": combine runs of one " + key);
+            throw new IllegalArgumentException("the reports mix " + key + "s " + seen + ": combine runs of one " + key);
         }
-        return seen.keySet().iterator().next();
+        return seen.iterator().next();
     }
 
     /** A cell of a seed measured twice (in two inputs, or twice in one) would be counted twice in its mean. */
