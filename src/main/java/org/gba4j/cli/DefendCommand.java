@@ -56,6 +56,9 @@ final class DefendCommand implements Callable<Integer> {
         boolean promptBased = Defenses.promptBased(method);
         int n = promptBased || nad.classes == 0 ? labelWords.size() : nad.classes; // the classes of either head
         OptionChecks.labelsBelow(train, data, n, "only " + n + " label words " + labelWords, "Give one label word per class");
+        List<LabeledText> scanRows = prompt.aimScanData == null ? List.of() : csv.read(prompt.aimScanData);
+        OptionChecks.labelsBelow(prompt.aimScanData, scanRows, n, "only " + n + " label words " + labelWords,
+                "Give one label word per class");
         Defense defense = Defenses.of(method, new Defenses.Plan(training.fineTuning(), nad.beta,
                 promptBased ? prompt.config(Defenses.mode(method), training) : null));
         long start = System.nanoTime();
@@ -67,11 +70,15 @@ final class DefendCommand implements Callable<Integer> {
             TextClassifier defended = defense.defend(new DefenseJob(pretrained.weights(), pretrained.weights(),
                     pretrained.tokenizer(), data, n, labelWords, clean == null ? null : clean.weights(), stages.stages(
                     String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(), "" + n)),
-                    new Progress()::print));
+                    new Progress()::print, scanRows));
             DefendedModel.Settings settings = defended instanceof PromptClassifier p ? prompt.report(p)
                     : DefendedModel.Settings.head(n, training.maxLength);
-            output.write(pretrained, defended.model().weights(), settings, Map.of("gba4j.method", method, "gba4j.source",
-                    model, "gba4j.train", train.toString(), "gba4j.train_rows", "" + data.size()), stages, start);
+            Map<String, String> provenance = new java.util.LinkedHashMap<>(Map.of("gba4j.method", method, "gba4j.source",
+                    model, "gba4j.train", train.toString(), "gba4j.train_rows", "" + data.size()));
+            if (prompt.aimScanData != null) {
+                provenance.put("gba4j.aim_scan_data", prompt.aimScanData + " (" + scanRows.size() + " rows)");
+            }
+            output.write(pretrained, defended.model().weights(), settings, provenance, stages, start);
         }
         return 0;
     }

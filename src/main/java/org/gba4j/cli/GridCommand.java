@@ -60,6 +60,10 @@ final class GridCommand implements Callable<Integer> {
             + " scan; not the paper's literal form): stored apart, reported as NAME-aimed.md/csv")
     boolean aim;
 
+    @Option(names = "--aim-held-out", description = "as --aim, but the scan checks clean rows the adaptation never saw"
+            + " (as many, from the dev split's rows no dev score counts): reported as NAME-aimed-held-out.md/csv")
+    boolean aimHeldOut;
+
     @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
     boolean force;
 
@@ -87,13 +91,17 @@ final class GridCommand implements Callable<Integer> {
         }
         List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
                 : datasets.stream().map(PaperDataset::of).toList();
-        Experiment chosenExperiment = aim ? new AimedExperiment(experiment) : experiment;
+        if (aim && aimHeldOut) {
+            throw new IllegalArgumentException("give --aim or --aim-held-out, not both");
+        }
+        Experiment chosenExperiment = aim || aimHeldOut ? new AimedExperiment(experiment, aimHeldOut) : experiment;
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seedOption.seed) : List.copyOf(seeds);
         if (runSeeds.stream().distinct().count() != runSeeds.size()) {
             throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
         }
         List<Cell> cells = chosenCells(chosenExperiment.cells(tasks));
-        String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "") + " --profile " + profile
+        String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "")
+                + (aimHeldOut ? " --aim-held-out" : "") + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
                 + (defenses == null ? "" : " --defenses " + String.join(",", defenses))
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()

@@ -1,5 +1,6 @@
 package org.gba4j.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.gba4j.prompt.BroadcastForm;
@@ -48,6 +49,12 @@ final class PromptOptions {
             + " the paper; see reports/gba-diagnosis.md)")
     boolean aim;
 
+    @Option(names = "--aim-scan-data", paramLabel = "CSV", description = "with --aim: clean labelled rows held out from"
+            + " --train (same columns) that the scan probes and checks instead of --train's; tokens of either file are"
+            + " never suspects. A trigger the adaptation has weakened flips more unseen rows than rows it has just fit"
+            + " (reports/gba-diagnosis-yelp-seed43.md); give at least 64 rows per class")
+    Path aimScanData;
+
     @Option(names = "--aim-flip-rate", defaultValue = "0", description = "share of clean rows a token must flip to be"
             + " moved (0 = no bar on the rate); default: ${DEFAULT-VALUE}")
     double aimFlipRate;
@@ -88,6 +95,9 @@ final class PromptOptions {
         probe();
         if (aim) {
             scan();
+        }
+        if (aimScanData != null && !aim) {
+            throw new IllegalArgumentException("--aim-scan-data is the aimed scan's data: give --aim too");
         }
     }
 

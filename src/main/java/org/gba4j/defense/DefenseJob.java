@@ -21,12 +21,21 @@ import org.gba4j.text.Tokenizer;
  * @param cleanModel NAD-C's clean pre-trained student; null for the other defenses
  * @param stages     where finished stages (NAD's teacher) are kept
  * @param progress   training progress
+ * @param scanRows   clean rows held out from {@code clean} for the aimed scan (empty: it scans {@code clean})
  */
 public record DefenseJob(BertWeights backdoored, BertWeights encoder, Tokenizer tokenizer, List<LabeledText> clean,
                          int classes, List<String> labelWords, BertWeights cleanModel, Stages stages,
-                         Consumer<TextClassifier.Progress> progress) {
+                         Consumer<TextClassifier.Progress> progress, List<LabeledText> scanRows) {
     public DefenseJob {
         clean = List.copyOf(clean);
+        scanRows = List.copyOf(scanRows);
         labelWords = List.copyOf(labelWords);
+    }
+
+    /** A job whose aimed scan, if any, checks the adaptation's own rows. */
+    public DefenseJob(BertWeights backdoored, BertWeights encoder, Tokenizer tokenizer, List<LabeledText> clean,
+                      int classes, List<String> labelWords, BertWeights cleanModel, Stages stages,
+                      Consumer<TextClassifier.Progress> progress) {
+        this(backdoored, encoder, tokenizer, clean, classes, labelWords, cleanModel, stages, progress, List.of());
     }
 }

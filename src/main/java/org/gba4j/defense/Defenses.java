@@ -141,7 +141,7 @@ public final class Defenses {
         public TextClassifier defend(DefenseJob job) {
             PromptClassifier classifier = new PromptClassifier(job.encoder(), job.tokenizer(),
                     LabelWords.of(job.labelWords(), job.tokenizer()), config);
-            classifier.train(job.clean(), List.of(), job.progress());
+            classifier.train(job.clean(), job.scanRows(), List.of(), job.progress());
             return classifier;
         }
 

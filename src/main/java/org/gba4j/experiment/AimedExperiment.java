@@ -9,19 +9,38 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * An experiment whose GBA cells run gba4j's aimed broadcast ({@code aim=true}: GBA, then
  * {@link org.gba4j.prompt.TriggerScan}'s default scan pulls the suspects to the class-token centre), not the
  * paper's literal form. Its cells are stored apart from the literal ones (their own parameter) and its reports
- * are {@code NAME-aimed.*}, so the literal tables stay as they are.
+ * are {@code NAME-aimed.*}, so the literal tables stay as they are. With {@code heldOut} the scan checks clean rows
+ * held out from the adaptation ({@code aim=held-out}, {@link GridData#heldOutScan}; reports {@code NAME-aimed-held-out.*}).
  */
-public record AimedExperiment(Experiment base) implements Experiment {
+public record AimedExperiment(Experiment base, boolean heldOut) implements Experiment {
     public static final String AIM = "aim";
+    /** The {@code aim} value of a cell whose scan checks held-out rows. */
+    public static final String HELD_OUT = "held-out";
+
+    /** The aimed form that scans the adaptation's own rows. */
+    public AimedExperiment(Experiment base) {
+        this(base, false);
+    }
+
+    /** Whether a cell runs the aimed broadcast (either scan). */
+    public static boolean aimed(Cell cell) {
+        String aim = cell.param(AIM, "false");
+        return aim.equals("true") || aim.equals(HELD_OUT);
+    }
+
+    /** Whether a cell's aimed scan checks held-out rows. */
+    public static boolean heldOut(Cell cell) {
+        return cell.param(AIM, "false").equals(HELD_OUT);
+    }
 
     @Override
     public String name() {
-        return base.name() + "-aimed";
+        return base.name() + (heldOut ? "-aimed-held-out" : "-aimed");
     }
 
     @Override
     public String description() {
-        return base.description() + "; GBA cells with gba4j's aimed broadcast";
+        return base.description() + "; GBA cells with gba4j's aimed broadcast" + (heldOut ? ", scanning held-out rows" : "");
     }
 
     @Override
@@ -31,7 +50,7 @@ public record AimedExperiment(Experiment base) implements Experiment {
 
     @Override
     public List<Cell> cells(List<PaperDataset> datasets) {
-        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, "true") : c).toList();
+        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, heldOut ? HELD_OUT : "true") : c).toList();
     }
 
     @Override
@@ -46,10 +65,12 @@ public record AimedExperiment(Experiment base) implements Experiment {
 
     @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
-        return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=true`: the paper's GBA, then the"
-                + " trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves the suspects to the"
-                + " class-token centre), not the paper's literal Eq. 3-4; the literal cells are in " + base.name()
-                + ".md.\n\n" + base.markdown(results, datasets);
+        return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=" + (heldOut ? HELD_OUT : "true")
+                + "`: the paper's GBA, then the trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves"
+                + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
+                + base.name() + ".md." + (heldOut ? " The scan probes and checks clean rows the adaptation never saw: as"
+                + " many as it adapts on, from the dev split's rows that no dev score counts (a token of either set is"
+                + " not eligible)." : "") + "\n\n" + base.markdown(results, datasets);
     }
 
     @Override

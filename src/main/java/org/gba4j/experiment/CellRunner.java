@@ -52,14 +52,15 @@ public final class CellRunner {
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
                 : promptBased ? data.promptTrain(task) : data.train(task);
+        List<LabeledText> scanRows = AimedExperiment.heldOut(cell) ? data.heldOutScan(task) : List.of();
         TextClassifier defended;
         if (Attacks.isFloor(cell.attack())) {
             defended = sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),
                     cell.params().toString(), Integer.toString(clean.size()), defenses.describe(cell, task).toString()),
-                    () -> defenses.apply(cell, task, backdoor, clean, progress));
+                    () -> defenses.apply(cell, task, backdoor, clean, scanRows, progress));
         } else {
             sharedFloor.clear();
-            defended = defenses.apply(cell, task, backdoor, clean, progress);
+            defended = defenses.apply(cell, task, backdoor, clean, scanRows, progress);
         }
 
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -67,6 +68,8 @@ public final class CellRunner {
         config.putAll(defenses.describe(cell, task));
         config.put("train_rows", Integer.toString(clean.size()));
         if (defended instanceof PromptClassifier prompt && prompt.config().aim().enabled()) {
+            config.put("aim_scan_rows", scanRows.isEmpty() ? "the adaptation's own (" + clean.size() + ")"
+                    : "held out from the dev split (" + scanRows.size() + ", none scored)");
             config.put("aim_suspects", prompt.suspects().stream()
                     .map(s -> s.token() + "->" + s.toClass() + "@" + s.flipRate()).toList().toString());
         }

@@ -44,9 +44,12 @@ public final class DefenseStage {
                 Defenses.promptBased(cell.defense()) ? promptConfig(cell, task) : null));
     }
 
-    /** The defended classifier of {@code cell}, adapted on {@code clean}. */
+    /**
+     * The defended classifier of {@code cell}, adapted on {@code clean}; an aimed scan checks {@code scanRows} (empty:
+     * {@code clean}).
+     */
     public TextClassifier apply(Cell cell, PaperDataset task, Backdoor backdoor, List<LabeledText> clean,
-                                Consumer<TextClassifier.Progress> progress) {
+                                List<LabeledText> scanRows, Consumer<TextClassifier.Progress> progress) {
         // NAD's teacher (Clean-FT's model) is kept once per backdoor and clean-data size
         String teacherKey = cell.attack() + "-" + cell.trigger() + "-" + task.name() + "-" + clean.size();
         // the backdoor's settings sorted: Map.copyOf's order changes between JVMs
@@ -54,7 +57,7 @@ public final class DefenseStage {
         Stages stages = (name, settings, build) -> models.get((name.equals("teacher") ? Defenses.CLEAN_FT : name) + "-" + teacherKey,
                 with(backdoorRecord, "gba4j.config", settings), build);
         return defense(cell, task).defend(new DefenseJob(backdoor.classifier(), backdoor.encoder(), base.tokenizer(), clean,
-                task.classes(), task.labelWords(), base.weights(), stages, progress));
+                task.classes(), task.labelWords(), base.weights(), stages, progress, scanRows));
     }
 
     /**
@@ -77,7 +80,7 @@ public final class DefenseStage {
                     Double.parseDouble(cell.param("broadcast_lr", Double.toString(b.learningRate()))), reading,
                     b.ratioCap()));
         }
-        if (Boolean.parseBoolean(cell.param("aim", "false"))) {
+        if (AimedExperiment.aimed(cell)) {
             config = config.withAim(TriggerScan.Config.DEFAULT);
         }
         config = config.withEmbeddingLearningRate(Double.parseDouble(cell.param("embedding_lr",

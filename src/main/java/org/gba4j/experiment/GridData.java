@@ -88,6 +88,23 @@ public final class GridData {
     }
 
     /**
+     * The aimed scan's held-out clean rows ({@code aim=held-out}): as many as {@link #promptTrain} from the dev split's
+     * seeded shuffle, after the rows {@link #dev} scores, so the scan never sees a row a dev score counts (nor a
+     * test row). Refused where the dev split has no row left over.
+     */
+    public List<LabeledText> heldOutScan(PaperDataset task) {
+        List<LabeledText> all = split(task, "dev");
+        int scored = dev(task).size();
+        if (scored >= all.size()) {
+            throw new IllegalArgumentException(task.name() + "'s dev split (" + all.size() + " rows) is all scored by the "
+                    + profile.name() + " profile: no rows are left for a held-out scan; use --aim");
+        }
+        List<LabeledText> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled, new Random(seed + 3));
+        return List.copyOf(shuffled.subList(scored, Math.min(all.size(), scored + promptTrain(task).size())));
+    }
+
+    /**
      * Regression rows train towards LM-BFF's two-pole target p(high) = score / max. Our training loss
      * is cross-entropy on one class token, so each row's class is drawn once from that target
      * (seeded): an unbiased one-sample estimate of the soft-target cross-entropy.

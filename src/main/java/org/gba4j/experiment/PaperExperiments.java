@@ -12,14 +12,17 @@ public final class PaperExperiments {
                 new Table11());
     }
 
-    /** The experiment a report names: a grid's name, or {@code NAME-aimed} for its {@code --aim} run. */
+    /** The experiment a report names: a grid's name, or {@code NAME-aimed} (or {@code NAME-aimed-held-out}) for its {@code --aim}
+     * ({@code --aim-held-out}) run. */
     public static java.util.Optional<Experiment> named(String name) {
         for (Experiment e : all()) {
             if (e.name().equals(name)) {
                 return java.util.Optional.of(e);
             }
-            if (new AimedExperiment(e).name().equals(name)) {
-                return java.util.Optional.of(new AimedExperiment(e));
+            for (boolean heldOut : new boolean[] {false, true}) {
+                if (new AimedExperiment(e, heldOut).name().equals(name)) {
+                    return java.util.Optional.of(new AimedExperiment(e, heldOut));
+                }
             }
         }
         return java.util.Optional.empty();

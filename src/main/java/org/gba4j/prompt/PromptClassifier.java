@@ -69,6 +69,16 @@ public final class PromptClassifier extends TextClassifier {
      * broadcast. Returns the mean loss of the last epoch.
      */
     public double train(List<LabeledText> train, List<TrainingListener> extra, Consumer<Progress> progress) {
+        return train(train, List.of(), extra, progress);
+    }
+
+    /**
+     * As {@link #train(List, List, Consumer)}; an aimed training's scan probes and checks {@code scanRows}, clean rows
+     * held out from {@code train} ({@link TriggerScan#scan(PromptClassifier, Tokenizer, List, List, TriggerScan.Config,
+     * Consumer)}), or {@code train} itself when there are none.
+     */
+    public double train(List<LabeledText> train, List<LabeledText> scanRows, List<TrainingListener> extra,
+                        Consumer<Progress> progress) {
         List<TrainingListener> listeners = new ArrayList<>();
         if (config.mode().usesBroadcast()) {
             listeners.add(new GradientBroadcast(config.broadcast()));
@@ -76,7 +86,7 @@ public final class PromptClassifier extends TextClassifier {
         listeners.addAll(extra);
         double loss = train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
         if (config.aim().enabled()) {
-            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, config.aim(), progress));
+            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, scanRows, config.aim(), progress));
             TriggerScan.pullToClassCentre(model().wordEmbeddings(), suspects, labels.ids());
         }
         return loss;

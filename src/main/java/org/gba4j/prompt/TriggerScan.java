@@ -180,6 +180,33 @@ public final class TriggerScan {
                 new int[classifier.classes()][0], progress), config);
     }
 
+    /**
+     * As {@link #scan(PromptClassifier, Tokenizer, List, Config, Consumer)}, probing and checking {@code heldOut}:
+     * clean rows the adaptation never fit (none: its own rows, {@code adapted}). A token of either set is not
+     * eligible, as a defender holding both would not call a word of their own data a trigger.
+     *
+     * <p>Why: a trigger the adaptation has weakened flips fewer of the rows it has just fit than of unseen rows (on
+     * Yelp, seed 43: 11% of the fitted rows, 33% of held-out ones), and natural words it has not fit outrank it
+     * (reports/gba-diagnosis-yelp-seed43.md).
+     */
+    public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
+                                     List<LabeledText> heldOut, Config config, Consumer<Progress> progress) {
+        return scan(classifier, tokenizer, adapted, heldOut, config, null, progress);
+    }
+
+    /** As the public held-out scan, among the tokens {@code within} marks only (all: null), for a fast test. */
+    static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
+                              List<LabeledText> heldOut, Config config, boolean[] within, Consumer<Progress> progress) {
+        List<LabeledText> both = new ArrayList<>(heldOut);
+        both.addAll(adapted);
+        boolean[] eligible = eligible(classifier, tokenizer, both);
+        for (int id = 0; within != null && id < eligible.length; id++) {
+            eligible[id] &= within[id];
+        }
+        return admitted(check(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, new int[0],
+                new int[classifier.classes()][0], progress), config);
+    }
+
     /** The checked candidates that clear {@code config}'s bar. */
     public static List<Suspect> admitted(List<Suspect> checked, Config config) {
         return checked.stream().filter(config::admits).toList();

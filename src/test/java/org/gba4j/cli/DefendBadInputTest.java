@@ -51,6 +51,20 @@ class DefendBadInputTest {
         assertTrue(Files.isDirectory(dir.resolve("out")));
     }
 
+    @Test
+    void aimScanDataWithoutAimOrMissing() throws Exception {
+        Path csv = Files.writeString(dir.resolve("ok.csv"), "text,label\na fine film,1\na bad film,0\n");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim-scan-data", csv.toString()), "give --aim too");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim", "--aim-scan-data", dir.resolve("held.csv").toString()),
+                "held.csv");
+        Path labels = Files.writeString(dir.resolve("held3.csv"), "text,label\na fine film,1\na film,2\n");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim", "--aim-scan-data", labels.toString()),
+                "held3.csv: has label 2 but only 2 label words");
+    }
+
     private Cli.Result run(Path csv, String labelWords) {
         return Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", labelWords, "--out",
                 dir.resolve("out").toString(), "--epochs", "1");

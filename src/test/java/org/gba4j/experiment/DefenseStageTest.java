@@ -22,6 +22,27 @@ class DefenseStageTest {
     }
 
     @Test
+    void eitherAimedScanRunsTheDefaultScanOnlyInGbaCells() {
+        DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
+        for (boolean heldOut : new boolean[] {false, true}) {
+            AimedExperiment aimed = new AimedExperiment(new Table12(), heldOut);
+            assertEquals(heldOut ? "table12-aimed-held-out" : "table12-aimed", aimed.name());
+            Experiment named = PaperExperiments.named(aimed.name()).orElseThrow();
+            assertEquals(heldOut, named instanceof AimedExperiment a && a.heldOut() && a.base() instanceof Table12);
+            for (Cell cell : aimed.cells(java.util.List.of(PaperDataset.MR))) {
+                boolean gba = cell.defense().equals(org.gba4j.defense.Defenses.GBA);
+                assertEquals(gba, AimedExperiment.aimed(cell), cell.toString());
+                assertEquals(gba && heldOut, AimedExperiment.heldOut(cell), cell.toString());
+                if (gba) {
+                    assertEquals(org.gba4j.prompt.TriggerScan.Config.DEFAULT, defenses.promptConfig(cell, PaperDataset.MR)
+                            .aim());
+                }
+            }
+        }
+        assertTrue(!AimedExperiment.aimed(new Cell("mr", "badnets", "cf", "gba")));
+    }
+
+    @Test
     void aCellRecordsItsBroadcastForm() {
         DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
         Cell literal = new Cell("mr", "badnets", "cf", "gba");

@@ -24,6 +24,19 @@ class GridDataTest {
     }
 
     @Test
+    void theHeldOutScanRowsAreDevRowsNoScoreCounts() {
+        GridData data = new GridData(ProjectDatasets.locate(), Profile.QUICK, 43);
+        List<LabeledText> scan = data.heldOutScan(PaperDataset.HS);
+        assertEquals(data.promptTrain(PaperDataset.HS).size(), scan.size());
+        assertEquals(scan, data.heldOutScan(PaperDataset.HS), "seeded");
+        java.util.Set<LabeledText> scored = new java.util.HashSet<>(data.dev(PaperDataset.HS));
+        scored.addAll(data.test(PaperDataset.HS));
+        scored.addAll(data.attackTrain(PaperDataset.HS));
+        assertTrue(scan.stream().noneMatch(scored::contains), "no dev, test or training row is scanned");
+        assertEquals(2, scan.stream().map(LabeledText::label).distinct().count(), "both classes");
+    }
+
+    @Test
     void withoutItsOwnSizeTheAttackerUsesTheDefendersSample() {
         GridData data = new GridData(ProjectDatasets.locate(), Profile.SMOKE, 42);
         assertEquals(data.train(PaperDataset.HS), data.attackTrain(PaperDataset.HS));

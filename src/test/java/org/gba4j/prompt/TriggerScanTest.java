@@ -119,6 +119,41 @@ class TriggerScanTest {
         }
     }
 
+    @Test
+    void aHeldOutScanChecksTheHeldOutRowsAndNeverSuspectsTheirWords() {
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptClassifier classifier = untrained(m);
+            boolean[] sample = firstEligible(classifier, m, 12);
+            int own = java.util.stream.IntStream.range(0, sample.length).filter(id -> sample[id]).findFirst().orElseThrow();
+            String word = m.tokenizer().token(own);
+            // the first sampled token occurs in a held-out row only: a defender's own word, never a suspect
+            List<org.gba4j.data.LabeledText> heldOut = List.of(
+                    new org.gba4j.data.LabeledText(word + " a grim story", null, 0),
+                    new org.gba4j.data.LabeledText("a warm story", null, 1),
+                    new org.gba4j.data.LabeledText("slow and grim", null, 0));
+            // every sampled token checked for each class, and admitted
+            TriggerScan.Config all = new TriggerScan.Config(2, 12, 0, 0, TriggerScan.Probe.ALONE);
+            List<TriggerScan.Suspect> suspects = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, heldOut, all, sample,
+                    p -> { });
+            assertEquals(2 * 11, suspects.size(), suspects.toString());
+            assertTrue(suspects.stream().noneMatch(s -> s.id() == own), suspects.toString());
+            assertTrue(TriggerScan.scan(classifier, m.tokenizer(), CLEAN, List.of(), all, sample, p -> { }).stream()
+                    .anyMatch(s -> s.id() == own), "without held-out rows the token is eligible");
+            for (TriggerScan.Suspect s : suspects) {
+                // the rates are those of the held-out rows not of the class, with and without the token in front
+                List<org.gba4j.data.LabeledText> others = heldOut.stream().filter(e -> e.label() != s.toClass()).limit(2)
+                        .toList();
+                assertEquals(share(classifier.predict(others), s.toClass()), s.baseRate(), 1e-12, s.toString());
+                assertEquals(share(classifier.predict(others.stream().map(e -> e.withText(s.token() + " " + e.text(),
+                        e.label())).toList()), s.toClass()), s.flipRate(), 1e-12, s.toString());
+            }
+        }
+    }
+
+    private static double share(int[] predicted, int target) {
+        return (double) java.util.Arrays.stream(predicted).filter(p -> p == target).count() / predicted.length;
+    }
+
     /** MiniLM as a GBA prompt classifier for MR's label words, before any training, at length 32. */
     private static PromptClassifier untrained(org.gba4j.io.PretrainedModel m) {
         return new PromptClassifier(m.weights(), m.tokenizer(), LabelWords.of(List.of("terrible", "good"), m.tokenizer()),
