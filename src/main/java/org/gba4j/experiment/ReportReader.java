@@ -33,25 +33,6 @@ public final class ReportReader {
     static final String LEGACY_FLOOR = "never-attacked";
 
     /** Report columns read as metrics: column name to metric name and the factor that undoes the CSV's percent. */
-    private static final Map<String, Metric> METRICS = new LinkedHashMap<>();
-
-    private record Metric(String name, double scale) {
-    }
-
-    static {
-        METRICS.put("ASR", new Metric("asr", 0.01));
-        METRICS.put("ACC", new Metric("acc", 0.01));
-        METRICS.put("clean_target_rate", new Metric("clean_target_rate", 0.01));
-        METRICS.put("majority", new Metric("majority", 0.01));
-        METRICS.put("test_rows", new Metric("test_rows", 1));
-        METRICS.put("asr_rows", new Metric("asr_rows", 1));
-        METRICS.put("ASRR", new Metric("asrr", 1));
-        METRICS.put("MCC", new Metric("mcc", 1));
-        METRICS.put("Pearson", new Metric("pearson", 1));
-        METRICS.put("rmse_before", new Metric("rmse_before", 1));
-        METRICS.put("rmse_after", new Metric("rmse_after", 1));
-    }
-
     /** A report's rows: the experiment named in its {@code experiment} column, and its cells. */
     public record Report(Path file, String experiment, List<CellResult> results) {
         public Report {
@@ -128,12 +109,12 @@ public final class ReportReader {
                     + "', not an integer", "Give the report as its grid wrote it");
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        METRICS.forEach((column, metric) -> {
-            double value = number(record, column, file);
+        for (ReportWriter.MetricColumn column : ReportWriter.METRIC_COLUMNS) {
+            double value = number(record, column.column(), file);
             if (!Double.isNaN(value)) {
-                metrics.put(metric.name(), value * metric.scale());
+                metrics.put(column.metric(), value / column.scale());
             }
-        });
+        }
         Map<String, String> config = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>();
         for (String column : header) {

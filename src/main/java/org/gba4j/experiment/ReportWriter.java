@@ -25,6 +25,23 @@ public final class ReportWriter {
             "params", "profile", "seed", "ASR", "ACC", "paper_ASR", "paper_ACC", "clean_target_rate", "majority", "test_rows",
             "asr_rows", "ASRR", "MCC", "Pearson", "rmse_before", "rmse_after", "wall_s", "code_version", "finished_at");
 
+    /**
+     * A column holding a cell metric: the CSV's name, the metric's key, the factor from metric to column (100: a
+     * fraction shown as a percentage) and whether it is a count. {@link ReportReader} reads the columns back by it.
+     */
+    record MetricColumn(String column, String metric, double scale, boolean count) {
+        String format(double value) {
+            return count ? ReportWriter.count(value) : number(scale * value);
+        }
+    }
+
+    static final List<MetricColumn> METRIC_COLUMNS = List.of(new MetricColumn("ASR", "asr", 100, false),
+            new MetricColumn("ACC", "acc", 100, false), new MetricColumn("clean_target_rate", "clean_target_rate", 100, false),
+            new MetricColumn("majority", "majority", 100, false), new MetricColumn("test_rows", "test_rows", 1, true),
+            new MetricColumn("asr_rows", "asr_rows", 1, true), new MetricColumn("ASRR", "asrr", 1, false),
+            new MetricColumn("MCC", "mcc", 1, false), new MetricColumn("Pearson", "pearson", 1, false),
+            new MetricColumn("rmse_before", "rmse_before", 1, false), new MetricColumn("rmse_after", "rmse_after", 1, false));
+
     private ReportWriter() {
     }
 
@@ -80,18 +97,19 @@ public final class ReportWriter {
             try (CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get().print(out)) {
                 for (CellResult r : results) {
                     double[] paper = experiment.paper(r.cell());
-                    List<String> row = new ArrayList<>(List.of(experiment.name(), r.run().getOrDefault("model", ""),
-                            r.cell().dataset(), r.cell().attack(), r.cell().trigger(), r.cell().defense(),
-                            r.cell().params().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";")),
-                            r.run().getOrDefault("profile", ""), r.run().getOrDefault("seed", ""),
-                            percent(r.metric("asr")), percent(r.metric("acc")), number(paper == null ? Double.NaN : paper[0]),
-                            number(paper == null ? Double.NaN : paper[1]), percent(r.metric("clean_target_rate")),
-                            percent(r.metric("majority")), count(r.metric("test_rows")), count(r.metric("asr_rows")),
-                            number(r.metric("asrr")),
-                            number(r.metric("mcc")), number(r.metric("pearson")), number(r.metric("rmse_before")),
-                            number(r.metric("rmse_after")), String.format(Locale.ROOT, "%.1f", r.wallSeconds()),
-                            r.codeVersion(), r.finishedAt()));
+                    Map<String, String> values = new java.util.HashMap<>(Map.of("experiment", experiment.name(), "model",
+                            r.run().getOrDefault("model", ""), "dataset", r.cell().dataset(), "attack", r.cell().attack(),
+                            "trigger", r.cell().trigger(), "defense", r.cell().defense(), "params", r.cell().params().entrySet()
+                                    .stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                                    .collect(Collectors.joining(";")), "profile", r.run().getOrDefault("profile", ""), "seed",
+                            r.run().getOrDefault("seed", "")));
+                    values.put("paper_ASR", number(paper == null ? Double.NaN : paper[0]));
+                    values.put("paper_ACC", number(paper == null ? Double.NaN : paper[1]));
+                    METRIC_COLUMNS.forEach(m -> values.put(m.column(), m.format(r.metric(m.metric()))));
+                    values.put("wall_s", String.format(Locale.ROOT, "%.1f", r.wallSeconds()));
+                    values.put("code_version", r.codeVersion());
+                    values.put("finished_at", r.finishedAt());
+                    List<String> row = new ArrayList<>(FIXED.stream().map(values::get).toList());
                     configKeys.forEach(k -> row.add(r.config().getOrDefault(k, "")));
                     settingKeys.forEach(k -> row.add(r.settings().getOrDefault(k, "")));
                     if (fingerprints) {
