@@ -57,9 +57,18 @@ public final class Gba4j {
      */
     public static PromptClassifier defend(PretrainedModel model, List<LabeledText> clean, List<String> labelWords,
                                           PromptConfig config) {
+        return defend(model, clean, List.of(), labelWords, config);
+    }
+
+    /**
+     * As {@link #defend(PretrainedModel, List, List, PromptConfig)}; the aimed scan probes and checks {@code scanRows},
+     * clean rows held out from {@code clean} ({@code defend --aim-scan-data}), instead of {@code clean}.
+     */
+    public static PromptClassifier defend(PretrainedModel model, List<LabeledText> clean, List<LabeledText> scanRows,
+                                          List<String> labelWords, PromptConfig config) {
         PromptClassifier classifier = new PromptClassifier(model.weights(), model.tokenizer(),
                 LabelWords.of(labelWords, model.tokenizer()), config);
-        classifier.train(clean, List.of(), p -> { });
+        classifier.train(clean, scanRows, List.of(), p -> { });
         return classifier;
     }
 
