@@ -73,3 +73,12 @@ time $J gba-diagnosis --attacks badnets --datasets yelp --seed 43 --ladder-only 
 # the same scan on held-out clean rows (200 dev rows first; the adaptation never saw them)
 H=gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.1-both-pool2000
 time $J gba-diagnosis --attacks badnets --datasets yelp --seed 43 --ladder-only --rungs $H --reports experiments/out/diag-yelp
+# the held-out scan on seed 44's two tasks where the default scan did not move `cf` (MR: PT+soft already below the
+# floor; Fakeddit: 26 points above it) -> reports/gba-diagnosis-held-out-seed44.* (the second call reports both)
+R=pt-soft,gba-aimed-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.1-both-pool2000
+time $J gba-diagnosis --attacks badnets --datasets mr --seed 44 --ladder-only --rungs $R --reports experiments/out/diag44-mr
+time $J gba-diagnosis --attacks badnets --datasets fakeddit --seed 44 --ladder-only --rungs $R --reports experiments/out/diag44
+# table12's GBA cells with the scan on held-out rows (--aim-held-out), seed 43, all five tasks; the other rows of
+# that seed are in reports/table12-aimed-seed43.* -> reports/table12-aimed-held-out-seed43.*
+time $J table12 --aim-held-out --profile quick --seed 43 --defenses gba --reports experiments/out/reports-ho43
+cp experiments/out/reports-ho43/table12-aimed-held-out.csv reports/table12-aimed-held-out-seed43.csv

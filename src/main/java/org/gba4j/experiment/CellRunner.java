@@ -47,12 +47,13 @@ public final class CellRunner {
     public CellResult run(Cell cell, Consumer<TextClassifier.Progress> progress) {
         long start = System.nanoTime();
         PaperDataset task = PaperDataset.of(cell.dataset());
+        // before the backdoor: a task without spare dev rows is refused before anything trains
+        List<LabeledText> scanRows = AimedExperiment.heldOut(cell) ? data.heldOutScan(task) : List.of();
         Backdoor backdoor = backdoors.get(cell.attack(), cell.trigger(), task, progress);
         boolean promptBased = Defenses.promptBased(cell.defense());
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
                 : promptBased ? data.promptTrain(task) : data.train(task);
-        List<LabeledText> scanRows = AimedExperiment.heldOut(cell) ? data.heldOutScan(task) : List.of();
         TextClassifier defended;
         if (Attacks.isFloor(cell.attack())) {
             defended = sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),

@@ -62,6 +62,15 @@ class GridDatasetCheckTest {
         assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
     }
 
+    @Test
+    void bothAimedScansAtOnceAreRefusedBeforeTraining() {
+        Cli.Result result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--aim", "--aim-held-out", "--out",
+                dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+        assertEquals(2, result.code(), result.err());
+        assertEquals(java.util.List.of("error: give --aim or --aim-held-out, not both"), result.errors());
+        assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+    }
+
     private Path copyMr() throws Exception {
         Path datasets = Files.createDirectories(dir.resolve("datasets/mr"));
         for (String split : new String[] {"train", "dev", "test"}) {
