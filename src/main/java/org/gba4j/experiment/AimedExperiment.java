@@ -50,7 +50,8 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
 
     @Override
     public List<Cell> cells(List<PaperDataset> datasets) {
-        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, heldOut ? HELD_OUT : "true") : c).toList();
+        String aim = heldOut ? HELD_OUT : "true";
+        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, aim) : c).toList();
     }
 
     @Override

@@ -12,8 +12,10 @@ public final class PaperExperiments {
                 new Table11());
     }
 
-    /** The experiment a report names: a grid's name, or {@code NAME-aimed} (or {@code NAME-aimed-held-out}) for its {@code --aim}
-     * ({@code --aim-held-out}) run. */
+    /**
+     * The experiment a report names: a grid's name, or {@code NAME-aimed} ({@code NAME-aimed-held-out}) for its
+     * {@code --aim} ({@code --aim-held-out}) run.
+     */
     public static java.util.Optional<Experiment> named(String name) {
         for (Experiment e : all()) {
             if (e.name().equals(name)) {
