@@ -32,7 +32,6 @@ public final class ReportReader {
      */
     static final String LEGACY_FLOOR = "never-attacked";
 
-    /** Report columns read as metrics: column name to metric name and the factor that undoes the CSV's percent. */
     /** A report's rows: the experiment named in its {@code experiment} column, and its cells. */
     public record Report(Path file, String experiment, List<CellResult> results) {
         public Report {
