@@ -58,9 +58,11 @@ time $J bench --stack 2 --repeats 3 --out reports/bench-depth.csv
 time $J bench --repeats 5
 time $J bench --model bert-base --repeats 2 --out reports/bench-bert-base.csv
 # table12 with the aimed default (lift 0.2, both probes, pool 2,000) on seeds 43 and 44, each in its own reports folder,
-# then one report over seeds 42-44 from the three CSVs (reports/table12-aimed-seeds42-43-44.*; seed 44 without Yelp)
+# then one report over seeds 42-44 from the three CSVs (reports/table12-aimed-seeds42-43-44.*; seed 44's
+# Yelp cells were added by the same command without --datasets in a later session, the stored cells reused)
 time $J table12 --aim --profile quick --seed 43 --reports experiments/out/reports-seed43
 time $J table12 --aim --profile quick --seed 44 --datasets hs,agnews,fakeddit,mr --reports experiments/out/reports-seed44
+time $J table12 --aim --profile quick --seed 44 --reports experiments/out/reports-seed44
 cp experiments/out/reports-seed43/table12-aimed.csv reports/table12-aimed-seed43.csv
 cp experiments/out/reports-seed44/table12-aimed.csv reports/table12-aimed-seed44.csv
 time $J combine reports/table12-aimed.csv reports/table12-aimed-seed43.csv reports/table12-aimed-seed44.csv
