@@ -50,8 +50,13 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
 
     @Override
     public List<Cell> cells(List<PaperDataset> datasets) {
-        String aim = heldOut ? HELD_OUT : "true";
-        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, aim) : c).toList();
+        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, aimValue()) : c)
+                .toList();
+    }
+
+    /** The {@code aim} parameter of this experiment's GBA cells. */
+    private String aimValue() {
+        return heldOut ? HELD_OUT : "true";
     }
 
     @Override
@@ -66,7 +71,7 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
 
     @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
-        return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=" + (heldOut ? HELD_OUT : "true")
+        return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=" + aimValue()
                 + "`: the paper's GBA, then the trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves"
                 + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
                 + base.name() + ".md." + (heldOut ? " The scan probes and checks clean rows the adaptation never saw: as"

@@ -84,7 +84,7 @@ public final class GridData {
         if (task.testSplit().equals("dev")) {
             throw new IllegalArgumentException(task.name() + " is measured on its dev split; it has no separate dev split");
         }
-        return sample(split(task, "dev"), profile.testRows(), seed + 3);
+        return sample(split(task, "dev"), profile.testRows(), devSeed());
     }
 
     /**
@@ -99,9 +99,13 @@ public final class GridData {
             throw new IllegalArgumentException(task.name() + "'s dev split (" + all.size() + " rows) is all scored by the "
                     + profile.name() + " profile: no rows are left for a held-out scan; use --aim");
         }
-        List<LabeledText> shuffled = new ArrayList<>(all);
-        Collections.shuffle(shuffled, new Random(seed + 3));
+        List<LabeledText> shuffled = shuffled(all, devSeed());
         return List.copyOf(shuffled.subList(scored, Math.min(all.size(), scored + promptTrain(task).size())));
+    }
+
+    /** The seed of the dev split's shuffle: {@link #dev} scores its first rows, {@link #heldOutScan} takes the next. */
+    private long devSeed() {
+        return seed + 3;
     }
 
     /**
@@ -135,8 +139,12 @@ public final class GridData {
         if (size <= 0 || size >= rows.size()) {
             return rows;
         }
+        return List.copyOf(shuffled(rows, seed).subList(0, size));
+    }
+
+    private static List<LabeledText> shuffled(List<LabeledText> rows, long seed) {
         List<LabeledText> shuffled = new ArrayList<>(rows);
         Collections.shuffle(shuffled, new Random(seed));
-        return List.copyOf(shuffled.subList(0, size));
+        return shuffled;
     }
 }

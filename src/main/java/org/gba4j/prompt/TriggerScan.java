@@ -176,8 +176,7 @@ public final class TriggerScan {
      */
     public static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                      Config config, Consumer<Progress> progress) {
-        return admitted(check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), new int[0],
-                new int[classifier.classes()][0], progress), config);
+        return scan(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), progress);
     }
 
     /**
@@ -203,8 +202,7 @@ public final class TriggerScan {
         for (int id = 0; within != null && id < eligible.length; id++) {
             eligible[id] &= within[id];
         }
-        return admitted(check(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, new int[0],
-                new int[classifier.classes()][0], progress), config);
+        return scan(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, progress);
     }
 
     /** The checked candidates that clear {@code config}'s bar. */
