@@ -55,10 +55,11 @@ final class DefendCommand implements Callable<Integer> {
         List<LabeledText> data = csv.read(train);
         boolean promptBased = Defenses.promptBased(method);
         int n = promptBased || nad.classes == 0 ? labelWords.size() : nad.classes; // the classes of either head
-        OptionChecks.labelsBelow(train, data, n, "only " + n + " label words " + labelWords, "Give one label word per class");
+        String limit = "only " + n + " label words " + labelWords;
+        OptionChecks.labelsBelow(train, data, n, limit, "Give one label word per class");
         List<LabeledText> scanRows = prompt.aimScanData == null ? List.of() : csv.read(prompt.aimScanData);
-        OptionChecks.labelsBelow(prompt.aimScanData, scanRows, n, "only " + n + " label words " + labelWords,
-                "Give one label word per class");
+        OptionChecks.labelsBelow(prompt.aimScanData, scanRows, n, limit, "Give one label word per class");
+        prompt.thinScanDataNotes(scanRows, n).forEach(System.out::println);
         Defense defense = Defenses.of(method, new Defenses.Plan(training.fineTuning(), nad.beta,
                 promptBased ? prompt.config(Defenses.mode(method), training) : null));
         long start = System.nanoTime();

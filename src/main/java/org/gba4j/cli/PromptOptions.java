@@ -3,6 +3,7 @@ package org.gba4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.gba4j.data.LabeledText;
 import org.gba4j.prompt.BroadcastForm;
 import org.gba4j.prompt.BroadcastReading;
 import org.gba4j.prompt.BroadcastSettings;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Option;
 
 /** The settings of prompt-based adaptation (PT, PT+soft, GBA; sections 3.3-3.4) on {@code defend} (a picocli mixin). */
 final class PromptOptions {
+    /** Held-out rows per class the scan's flip rate needs to be worth reading (a 0.2 lift is then at least 3.2
+     * standard errors of a flip rate, whatever the rate). */
+    static final int MIN_SCAN_ROWS_PER_CLASS = 64;
 
     @Option(names = "--lambda", defaultValue = "0.5", description = "broadcast weight of Eq. 3; default: ${DEFAULT-VALUE}")
     double lambda;
@@ -52,7 +56,7 @@ final class PromptOptions {
     @Option(names = "--aim-scan-data", paramLabel = "CSV", description = "with --aim: clean labelled rows held out from"
             + " --train (same columns) that the scan probes and checks instead of --train's; tokens of either file are"
             + " never suspects. A trigger the adaptation has weakened flips more unseen rows than rows it has just fit"
-            + " (reports/gba-diagnosis-yelp-seed43.md); give at least 64 rows per class")
+            + " (reports/gba-diagnosis-yelp-seed43.md); give at least " + MIN_SCAN_ROWS_PER_CLASS + " rows per class")
     Path aimScanData;
 
     @Option(names = "--aim-flip-rate", defaultValue = "0", description = "share of clean rows a token must flip to be"
@@ -99,6 +103,24 @@ final class PromptOptions {
         if (aimScanData != null && !aim) {
             throw new IllegalArgumentException("--aim-scan-data is the aimed scan's data: give --aim too");
         }
+    }
+
+    /**
+     * A held-out file thinner than the help advises still runs, but a flip rate over a few rows per class cannot tell
+     * a trigger from chance, so the user hears it before an hour of adaptation.
+     */
+    List<String> thinScanDataNotes(List<LabeledText> scanRows, int classes) {
+        int[] perClass = new int[classes];
+        scanRows.forEach(row -> perClass[row.label()]++);
+        List<String> notes = new java.util.ArrayList<>();
+        for (int c = 0; c < classes && !scanRows.isEmpty(); c++) {
+            if (perClass[c] < MIN_SCAN_ROWS_PER_CLASS) {
+                notes.add(String.format(Locale.ROOT, "note: --aim-scan-data %s has %d row(s) of class %d; the scan's"
+                        + " flip rates are reliable from about %d per class", aimScanData, perClass[c], c,
+                        MIN_SCAN_ROWS_PER_CLASS));
+            }
+        }
+        return notes;
     }
 
     /** Says which tokens the aimed broadcast moved, if it ran; the written model's prompt settings. */
