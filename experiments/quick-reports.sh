@@ -84,3 +84,8 @@ time $J gba-diagnosis --attacks badnets --datasets fakeddit --seed 44 --ladder-o
 # that seed are in reports/table12-aimed-seed43.* -> reports/table12-aimed-held-out-seed43.*
 time $J table12 --aim-held-out --profile quick --seed 43 --defenses gba --reports experiments/out/reports-ho43
 cp experiments/out/reports-ho43/table12-aimed-held-out.csv reports/table12-aimed-held-out-seed43.csv
+# table12 on bert-base-uncased with its masked-LM head (medium profile), HS, seed 42, aimed GBA beside PT+soft and the
+# floors; 1 h 48 min on two shared cores -> reports/table12-aimed-medium-bert-base.* (the md's CSV line renamed)
+time $J table12 --aim --profile medium --datasets hs --defenses none,pt-soft,gba --reports experiments/out/reports-med
+cp experiments/out/reports-med/table12-aimed.csv reports/table12-aimed-medium-bert-base.csv
+cp experiments/out/reports-med/table12-aimed.md reports/table12-aimed-medium-bert-base.md
