@@ -20,8 +20,11 @@ import org.gba4j.io.*; import org.gba4j.model.BertWeights; import org.gba4j.prom
  *     experiments/out/quick-minilm-seed43/models/badnets-cf-yelp yelp 43 1 2 0.4
  * java -cp "target/experiments.jar:target/lib/*" experiments/probes/EarlyScan.java \
  *     experiments/out/quick-minilm-seed44/models/badnets-cf-fakeddit fakeddit 44 1 2 0
+ * java -cp "target/experiments.jar:target/lib/*" experiments/probes/EarlyScan.java \
+ *     experiments/out/quick-minilm-seed44/models/badnets-cf-yelp yelp 44 1 2 0
  * </pre>
- * Outputs: yelp-seed43-early-scan.txt (the first two calls) and fakeddit-seed44-early-scan.txt. The models are
+ * Outputs: yelp-seed43-early-scan.txt (the first two calls), fakeddit-seed44-early-scan.txt and
+ * yelp-seed44-early-scan.txt. The models are
  * the BadNets backdoors that {@code table12 --aim --profile quick --seed 43|44} stores.
  */
 public class EarlyScan {
