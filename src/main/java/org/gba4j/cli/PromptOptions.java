@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
 
 /** The settings of prompt-based adaptation (PT, PT+soft, GBA; sections 3.3-3.4) on {@code defend} (a picocli mixin). */
 final class PromptOptions {
-    /** Held-out rows per class the scan's flip rate needs to be worth reading (a 0.2 lift is then at least 3.2
-     * standard errors of a flip rate, whatever the rate). */
-    static final int MIN_SCAN_ROWS_PER_CLASS = 64;
+    /**
+     * Held-out rows per class the scan's flip rate needs to be worth reading: as many as it checks a candidate on (a 0.2
+     * lift is then at least 3.2 standard errors of a flip rate, whatever the rate).
+     */
+    static final int MIN_SCAN_ROWS_PER_CLASS = TriggerScan.Config.ROWS;
 
     @Option(names = "--lambda", defaultValue = "0.5", description = "broadcast weight of Eq. 3; default: ${DEFAULT-VALUE}")
     double lambda;
@@ -110,10 +112,13 @@ final class PromptOptions {
      * a trigger from chance, so the user hears it before an hour of adaptation.
      */
     List<String> thinScanDataNotes(List<LabeledText> scanRows, int classes) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (scanRows.isEmpty()) {
+            return notes; // no held-out file: the scan checks --train's rows
+        }
         int[] perClass = new int[classes];
         scanRows.forEach(row -> perClass[row.label()]++);
-        List<String> notes = new java.util.ArrayList<>();
-        for (int c = 0; c < classes && !scanRows.isEmpty(); c++) {
+        for (int c = 0; c < classes; c++) {
             if (perClass[c] < MIN_SCAN_ROWS_PER_CLASS) {
                 notes.add(String.format(Locale.ROOT, "note: --aim-scan-data %s has %d row(s) of class %d; the scan's"
                         + " flip rates are reliable from about %d per class", aimScanData, perClass[c], c,

@@ -68,6 +68,9 @@ public final class TriggerScan {
      *                    as the context); 0 = every eligible token
      */
     public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool) {
+        /** Clean rows not of a class on which each of its candidates is checked (the bars' {@code rows}). */
+        public static final int ROWS = 64;
+
         /**
          * The bar and probe chosen on dev (reports/gba-diagnosis.md): a lift of at least 0.2, candidates from both
          * probes. The first diagnosis's bar (flip rate 0.5) missed BadNets' trigger on HS, which survives prompt
@@ -104,12 +107,12 @@ public final class TriggerScan {
 
         /** A bar on the lift alone: flip rate minus the rows' own rate of the class at least {@code minLift}. */
         public static Config lift(double minLift) {
-            return new Config(64, 40, 0, minLift, Probe.ALONE);
+            return new Config(ROWS, 40, 0, minLift, Probe.ALONE);
         }
 
         /** A bar on the flip rate alone (the first diagnosis used 0.5). */
         public static Config rate(double minFlipRate) {
-            return new Config(64, 40, minFlipRate, 0, Probe.ALONE);
+            return new Config(ROWS, 40, minFlipRate, 0, Probe.ALONE);
         }
 
         public boolean enabled() {
