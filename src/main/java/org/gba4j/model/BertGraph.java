@@ -29,13 +29,11 @@ public final class BertGraph {
     public static final String WORD_ROWS = "input.word_rows";
     /** Placeholder {@code [B*T, typeVocab]}: one-hot token types. */
     public static final String TYPE_ONE_HOT = "input.type_one_hot";
-    /** Placeholder {@code [B, 1, 1, T]}: 0 for real tokens, a large negative number for padding. */
-    public static final String ATTENTION_BIAS = "input.attention_bias";
     /** Placeholder {@code [B, T]}: 1 at the position whose vocabulary distribution is scored. */
     public static final String POSITION_SELECTOR = "input.position_selector";
     /** Placeholder {@code [B, V]} (or {@code [B, classes]}): one-hot target at the selected position. */
     public static final String TARGET_ONE_HOT = "input.target_one_hot";
-    /** Placeholder {@code [B, T]}: 1 for real tokens, 0 for padding (NAD's attention maps). */
+    /** Placeholder {@code [B, T]}: 1 for real tokens, 0 for padding (attention's key mask, NAD's attention maps). */
     public static final String TOKEN_MASK = "input.token_mask";
     /** Classifier head weights (CLASSIFIER graphs): {@code [d, classes]} and {@code [classes]}. */
     public static final String CLASSIFIER_WEIGHT = "classifier.weight";
@@ -55,9 +53,6 @@ public final class BertGraph {
     public static final String LOSS = "loss";
     /** Output prefix {@code [B, T]}: NAD's attention map of layer i (normalised mean of squared activations). */
     public static final String ATTENTION_MAP_PREFIX = "attention_map.";
-
-    /** Additive attention bias for padding; large but finite so a fully padded row stays finite. */
-    public static final float PADDING_BIAS = -1e9f;
 
     private final BertConfig config;
     private final GraphSpec spec;
@@ -151,7 +146,6 @@ public final class BertGraph {
             int d = c.hidden();
             SDVariable wordRows = sd.placeHolder(WORD_ROWS, DataType.FLOAT, -1, t, d);
             SDVariable typeOneHot = sd.placeHolder(TYPE_ONE_HOT, DataType.FLOAT, -1, c.typeVocabSize());
-            SDVariable attentionBias = sd.placeHolder(ATTENTION_BIAS, DataType.FLOAT, -1, 1, 1, t);
             SDVariable selector = sd.placeHolder(POSITION_SELECTOR, DataType.FLOAT, -1, t);
             SDVariable target = sd.placeHolder(TARGET_ONE_HOT, DataType.FLOAT, -1, spec.targetSize(c));
 
@@ -162,17 +156,17 @@ public final class BertGraph {
             SDVariable positions = sd.mmul(sd.constant("position_one_hot", positionOneHot), v(POSITION_EMBEDDINGS));
             SDVariable types = sd.reshape(sd.mmul(typeOneHot, v(TOKEN_TYPE_EMBEDDINGS)), -1, t, d);
             SDVariable sum = wordRows.add(positions).add(EMBEDDING_SUM, types);
+            SDVariable mask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, t);
             SDVariable h = layerNorm(sd.reshape(sum, -1, d), EMBEDDINGS_LN_WEIGHT, EMBEDDINGS_LN_BIAS);
             sd.reshape(hidden(0), h, -1, t, d);
             for (int i = 0; i < c.layers(); i++) {
-                h = block(i, h, attentionBias);
+                h = block(i, h, mask);
                 sd.reshape(hidden(i + 1), h, -1, t, d);
             }
             SDVariable selected = sd.getVariable(hidden(c.layers())).mul(sd.expandDims(selector, 2)).sum(SELECTED, 1);
             SDVariable logits = spec.head() == GraphSpec.Head.VOCABULARY ? vocabularyLogits(selected)
                     : sd.mmul(selected, v(CLASSIFIER_WEIGHT)).add(v(CLASSIFIER_BIAS));
             SDVariable loss = crossEntropy(logits.div(LOGITS, spec.temperature()), target);
-            SDVariable mask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, t);
             attentionMaps(mask);
             LossTerm.Encoder encoder = new Encoder(mask);
             for (LossTerm term : spec.terms()) {
@@ -243,23 +237,28 @@ public final class BertGraph {
             return target.mul(logProbabilities).sum(1).mean().neg();
         }
 
-        private SDVariable block(int i, SDVariable x, SDVariable attentionBias) {
-            SDVariable attention = linear(selfAttention(i, x, attentionBias), layer(i, ATTENTION_OUTPUT));
+        private SDVariable block(int i, SDVariable x, SDVariable mask) {
+            SDVariable attention = linear(selfAttention(i, x, mask), layer(i, ATTENTION_OUTPUT));
             SDVariable h = layerNorm(attention.add(x), layer(i, ATTENTION_LN) + WEIGHT, layer(i, ATTENTION_LN) + BIAS);
             SDVariable ffn = linear(gelu(linear(h, layer(i, INTERMEDIATE))), layer(i, OUTPUT));
             return layerNorm(ffn.add(h), layer(i, OUTPUT_LN) + WEIGHT, layer(i, OUTPUT_LN) + BIAS);
         }
 
-        /** Multi-head attention on {@code [B*T, d]}; returns the heads' context {@code [B*T, d]}. */
-        private SDVariable selfAttention(int i, SDVariable x, SDVariable attentionBias) {
-            int heads = c.heads();
-            int size = c.headSize();
-            SDVariable q = sd.permute(sd.reshape(linear(x, layer(i, QUERY)), -1, t, heads, size), 0, 2, 1, 3);
-            SDVariable kT = sd.permute(sd.reshape(linear(x, layer(i, KEY)), -1, t, heads, size), 0, 2, 3, 1);
-            SDVariable val = sd.permute(sd.reshape(linear(x, layer(i, VALUE)), -1, t, heads, size), 0, 2, 1, 3);
-            SDVariable scores = sd.mmul(q.mul(1.0 / Math.sqrt(size)), kT).add(attentionBias);
-            SDVariable context = sd.mmul(sd.nn.softmax(scores, 3), val);
-            return sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, c.hidden());
+        /**
+         * Multi-head attention on {@code [B*T, d]}; returns the heads' context {@code [B*T, d]}. One fused op
+         * (dot_product_attention, scaled by 1/sqrt(head size), padding keys masked) in place of the written-out scores,
+         * bias, softmax and product: fewer ops per block and no {@code [B, heads, T, T]} arrays kept for the backward
+         * pass. The op takes features before time: {@code [B, heads, size, T]}.
+         */
+        private SDVariable selfAttention(int i, SDVariable x, SDVariable mask) {
+            SDVariable context = sd.nn.dotProductAttention(heads(x, QUERY, i), heads(x, KEY, i), heads(x, VALUE, i), mask,
+                    true);
+            return sd.reshape(sd.permute(context, 0, 3, 1, 2), -1, c.hidden());
+        }
+
+        /** {@code [B*T, d]} through one projection, split into heads: {@code [B, heads, size, T]}. */
+        private SDVariable heads(SDVariable x, String projection, int i) {
+            return sd.permute(sd.reshape(linear(x, layer(i, projection)), -1, t, c.heads(), c.headSize()), 0, 2, 3, 1);
         }
 
         /**

@@ -95,7 +95,6 @@ public final class BertModel {
         int t = seqLen();
         int[] flatIds = new int[b * t];
         INDArray types = Nd4j.zeros(DataType.FLOAT, (long) b * t, c.typeVocabSize());
-        INDArray bias = Nd4j.zeros(DataType.FLOAT, b, 1, 1, t);
         INDArray mask = Nd4j.ones(DataType.FLOAT, b, t);
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < t; j++) {
@@ -110,7 +109,6 @@ public final class BertModel {
                 flatIds[i * t + j] = id;
                 types.putScalar((long) i * t + j, type, 1f);
                 if (j >= batch.lengths()[i]) {
-                    bias.putScalar(new long[] {i, 0, 0, j}, BertGraph.PADDING_BIAS);
                     mask.putScalar(i, j, 0f);
                 }
             }
@@ -118,7 +116,6 @@ public final class BertModel {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(BertGraph.WORD_ROWS, wordEmbeddings().getRows(flatIds).reshape(b, t, c.hidden()));
         feed.put(BertGraph.TYPE_ONE_HOT, types);
-        feed.put(BertGraph.ATTENTION_BIAS, bias);
         feed.put(BertGraph.TOKEN_MASK, mask);
         return feed;
     }

@@ -24,15 +24,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * text's own tokens (no special, template or padding token), N their number; the sum over i runs
  * over the batch. Q is always computed from the gradient before any broadcast.
  *
- * <p>Cost: the averaged rows are O(B*T*d); the ratios O(B*V); Q is one {@code [V, B] x [B, d]} product.
+ * <p>Cost: the averaged rows are O(B*T*d); the ratios O(B*V); Q is one {@code [V, B] x [B, d]} product, added into
+ * its destination in place (no {@code [V, d]} array of its own).
  *
  * <p>The ratio p(w)/p(y) can be huge early in training. The formula is kept; {@code ratioCap > 0}
  * is an explicit, default-off guard that clips it.
  */
 public final class GradientBroadcast implements TrainingListener {
     private final BroadcastSettings settings;
-    /** Decoupled form: {@code lambda * Q} of the current step, applied in {@link #afterUpdate}. */
-    private INDArray pending;
+    /** Decoupled form: the current step's ratios and mean rows (Q's factors), applied in {@link #afterUpdate}. */
+    private Factors pending;
+
+    /**
+     * Q's two small factors, {@code Q = ratios^T x meanRows} ({@code [B, V]} and {@code [B, d]}): Q itself, a
+     * {@code [V, d]} array, is never formed; one product adds it into its destination in place.
+     */
+    private record Factors(INDArray ratios, INDArray meanRows) {
+        /** {@code destination += alpha * Q}, one pass over the {@code [V, d]} destination. */
+        void addTo(INDArray destination, double alpha) {
+            Nd4j.gemm(ratios, meanRows, destination, true, false, alpha, 1.0);
+            NativeMemory.close(ratios, meanRows);
+        }
+    }
 
     public GradientBroadcast(BroadcastSettings settings) {
         if (!settings.active()) {
@@ -55,42 +68,39 @@ public final class GradientBroadcast implements TrainingListener {
         INDArray meanRows = settings.reading() == BroadcastReading.MATRIX_ROWS
                 ? meanInputRows(gradient, step.batch())
                 : meanPositionRows(step.inputRowGradients(), step.batch());
-        INDArray term = broadcastOf(meanRows, step.probabilities(), step.batch()).muli(settings.lambda());
-        NativeMemory.close(meanRows);
+        Factors factors = new Factors(ratios(step.probabilities(), step.batch()), meanRows);
         if (settings.form() == BroadcastForm.COUPLED) {
-            gradient.addi(term);
-            NativeMemory.close(term);
+            factors.addTo(gradient, settings.lambda());
         } else {
-            pending = term;
+            pending = factors;
         }
     }
 
     @Override
     public void afterUpdate(StepContext step) {
         if (pending != null) {
-            step.model().wordEmbeddings().subi(pending.muli(settings.learningRate()));
-            NativeMemory.close(pending);
+            pending.addTo(step.model().wordEmbeddings(), -settings.learningRate() * settings.lambda());
             pending = null;
         }
     }
 
     /** Q of Eq. 4, {@code [V, d]}, read from the matrix gradient's rows, before any broadcast. */
     public INDArray broadcast(INDArray gradient, INDArray probabilities, MaskedTokenBatch batch) {
-        return broadcastOf(meanInputRows(gradient, batch), probabilities, batch);
+        INDArray q = Nd4j.zeros(DataType.FLOAT, gradient.shape());
+        new Factors(ratios(probabilities, batch), meanInputRows(gradient, batch)).addTo(q, 1.0);
+        return q;
     }
 
-    /** {@code sum_i ratio_i(w) * meanRows_i} for every w: {@code [V, B] x [B, d]}. */
-    private INDArray broadcastOf(INDArray meanRows, INDArray probabilities, MaskedTokenBatch batch) {
+    /** {@code [B, V]}: {@code p(w|x_i) / p(y_i|x_i)}, clipped at the cap when one is set. */
+    private INDArray ratios(INDArray probabilities, MaskedTokenBatch batch) {
         INDArray ratios = probabilities.dup();
         for (int i = 0; i < batch.batchSize(); i++) {
             ratios.getRow(i).divi(probabilities.getDouble(i, batch.targets()[i]));
         }
         if (settings.ratioCap() > 0) {
-            ratios = Transforms.min(ratios, settings.ratioCap(), false);
+            Transforms.min(ratios, settings.ratioCap(), false); // in place
         }
-        INDArray q = ratios.transpose().mmul(meanRows);
-        NativeMemory.close(ratios);
-        return q;
+        return ratios;
     }
 
     /** {@code [B, d]}: per example, the mean of the matrix gradient's rows at its input tokens. */

@@ -15,7 +15,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -41,6 +41,9 @@ public final class GradientStep {
             NativeMemory.close(probabilities, inputRowGradients);
         }
     }
+
+    /** libnd4j's scatter_add, run in place on the matrix. */
+    private static final String SCATTER_ADD = "scatter_add";
 
     private GradientStep() {
     }
@@ -71,7 +74,6 @@ public final class GradientStep {
             INDArray tied = gradients.get(WORD_EMBEDDINGS); // absent when no decoder reads the matrix (classifier head)
             INDArray base = tied != null ? tied : Nd4j.zeros(DataType.FLOAT, model.wordEmbeddings().shape());
             gradients.put(WORD_EMBEDDINGS, scatterRows(base, rows, tokens));
-            NativeMemory.close(base);
         }
         INDArray loss = result.getOutputs().get(BertGraph.LOSS);
         double value = loss.getDouble(0);
@@ -128,11 +130,12 @@ public final class GradientStep {
     }
 
     /**
-     * {@code matrix} plus each real token's row gradient {@code [B, T, d]} added into row {@code ids[b][t]}, as a new
-     * array. The rows of a repeated id are summed here, in token order, and only distinct rows are scattered: M2.1's
-     * scatter_add loses updates when its indices repeat (measured: 2,048 rows into 50 ids, up to 12.4 off the
-     * sequential sum, varying run to run), which made the word-embedding gradient of every repeated token
-     * nondeterministic and too small. {@code GradientStepTest} checks the sum against a sequential one.
+     * Adds each real token's row gradient {@code [B, T, d]} into row {@code ids[b][t]} of {@code matrix}, in place, and
+     * returns {@code matrix}: no second {@code [V, d]} array. The rows of a repeated id are summed here, in token order,
+     * and only distinct rows are scattered: M2.1's scatter_add loses updates when its indices repeat (measured: 2,048
+     * rows into 50 ids, up to 12.4 off the sequential sum, varying run to run), which made the word-embedding gradient
+     * of every repeated token nondeterministic and too small. {@code GradientStepTest} checks the sum against a
+     * sequential one.
      */
     public static INDArray scatterRows(INDArray matrix, INDArray rowGradients, TokenBatch tokens) {
         int d = (int) rowGradients.size(2);
@@ -149,9 +152,10 @@ public final class GradientStep {
         }
         INDArray indices = Nd4j.createFromArray(sums.keySet().stream().mapToInt(Integer::intValue).toArray());
         INDArray rows = Nd4j.createFromArray(sums.values().toArray(new float[0][]));
-        INDArray out = Nd4j.exec(new ScatterAdd(matrix, indices, rows))[0]; // the op writes a new array, not into matrix
+        Nd4j.exec(DynamicCustomOp.builder(SCATTER_ADD).addInputs(matrix, indices, rows).addOutputs(matrix)
+                .callInplace(true).build());
         NativeMemory.close(indices, rows);
-        return out;
+        return matrix;
     }
 
     static INDArray oneHot(int[] targets, int vocabSize) {
