@@ -67,6 +67,11 @@ final class GridCommand implements Callable<Integer> {
     @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
     boolean force;
 
+    @Option(names = "--report-only", description = "compute nothing: write the reports from the cells already stored"
+            + " under --out (e.g. while a run of the same grid is still computing); cells not stored stay empty and the"
+            + " report says how many are finished")
+    boolean reportOnly;
+
     @Option(names = "--out", defaultValue = "experiments/out", description = "work folder for cells and shared models;"
             + " default: ${DEFAULT-VALUE}")
     Path out;
@@ -111,7 +116,15 @@ final class GridCommand implements Callable<Integer> {
         for (long seed : runSeeds) {
             GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
                     force);
-            results.addAll(runner.compute(chosenExperiment, cells, System.out));
+            results.addAll(reportOnly ? runner.stored(cells) : runner.compute(chosenExperiment, cells, System.out));
+        }
+        if (reportOnly) {
+            if (results.isEmpty()) {
+                throw new IllegalArgumentException("--report-only: no cell of " + chosenExperiment.name() + " with these"
+                        + " settings is stored under " + out + "; run the same command without --report-only to compute them");
+            }
+            System.out.printf("%s: %d of %d cells stored, reporting those (nothing computed)%n", chosenExperiment.name(),
+                    results.size(), cells.size() * runSeeds.size());
         }
         String markdown = ReportWriter.write(chosenExperiment, results, tasks, reports, command, chosen,
                 cells.size() * runSeeds.size());

@@ -8,7 +8,9 @@ import org.gba4j.attack.Attacks;
  * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
  * average, each as "ours (paper)". Ours is the mean +/- standard deviation over the seeds run, or, for
  * one seed, the value with its Wilson 95% interval over the cell's test rows. The average is over the
- * tasks (and seeds) run, with the spread of the seeds' own averages where several ran; the paper's is over its five.
+ * tasks (and seeds) run, with the spread of the seeds' own averages where several ran; the paper's is over the same
+ * tasks. A row missing a task's cell (a partial run) shows no average of ours: it would cover other tasks than the
+ * paper's beside it.
  */
 final class DefenseTable {
 
@@ -32,7 +34,9 @@ final class DefenseTable {
             List<String> cells = new ArrayList<>(List.of(row.defenseLabel(), row.attackLabel()));
             double paperAsr = 0;
             double paperAcc = 0;
+            boolean complete = true;
             for (PaperDataset d : datasets) {
+                complete &= !Double.isNaN(results.mean(Results.cell(d.name(), row.attack(), row.defense()), "asr"));
                 for (boolean acc : new boolean[] {false, true}) {
                     String ours = results.rateWithSpread(Results.cell(d.name(), row.attack(), row.defense()),
                             acc ? "acc" : "asr", acc ? "test_rows" : "asr_rows");
@@ -42,7 +46,8 @@ final class DefenseTable {
                 paperAcc += PaperNumbers.at(row.paper(), d, true) / datasets.size();
             }
             for (String metric : List.of("asr", "acc")) {
-                cells.add(results.meanWithSeedSpread(Results.cell(null, row.attack(), row.defense()), metric) + " ("
+                cells.add((complete ? results.meanWithSeedSpread(Results.cell(null, row.attack(), row.defense()), metric)
+                        : "-") + " ("
                         + MarkdownTable.number(metric.equals("asr") ? paperAsr : paperAcc) + ")");
             }
             table.row(cells);

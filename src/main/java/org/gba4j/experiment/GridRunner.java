@@ -49,6 +49,19 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
         }
     }
 
+    /**
+     * Those of {@code cells} already stored with their current settings, computing nothing; no lock is taken, so a
+     * run still computing the other cells may be read while it works (each cell file is written atomically).
+     */
+    public List<CellResult> stored(List<Cell> cells) {
+        CellStore store = new CellStore(work.resolve("cells"));
+        List<CellResult> results = new ArrayList<>();
+        for (Cell cell : cells) {
+            store.find(cell, CellConfiguration.fingerprint(cell, profile, seed)).ifPresent(results::add);
+        }
+        return results;
+    }
+
     private List<CellResult> computeLocked(Experiment experiment, List<Cell> cells, GridData data, PrintStream out) {
         CellStore store = new CellStore(work.resolve("cells"));
         AtomicFiles.removeLeftovers(store.folder());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Slow
 class GridResumeTest {
     /** The progress line that opens the grid's second cell. */
-    private static final String SECOND_CELL = "[2/" + new Table12().cells(List.of(PaperDataset.MR)).size() + "]";
+    private static final String SECOND_CELL = "[2/" + expectedCells() + "]";
 
     @TempDir
     Path dir;
@@ -43,6 +43,17 @@ class GridResumeTest {
         List<Path> before = files(cells);
         assertEquals(1, before.size(), "exactly the first cell was stored before the kill: " + before);
         String firstCell = Files.readString(before.get(0));
+
+        // --report-only reports the one stored cell and computes nothing
+        List<String> reportOnly = new ArrayList<>(args.subList(0, args.size() - 1));
+        reportOnly.addAll(List.of(dir.resolve("partial").toString(), "--report-only"));
+        assertEquals(0, Experiments.run(reportOnly.toArray(String[]::new)));
+        assertEquals(before, files(cells), "--report-only computed a cell");
+        assertEquals(2, Files.readAllLines(dir.resolve("partial/table12.csv")).size(), "header and the one stored cell");
+        assertTrue(Files.readString(dir.resolve("partial/table12.md")).contains("Cells: 1 of " + expectedCells() + " finished"));
+        List<String> nothingStored = new ArrayList<>(reportOnly);
+        nothingStored.addAll(List.of("--seed", "7"));
+        assertEquals(2, Experiments.run(nothingStored.toArray(String[]::new)), "--report-only with no stored cell is an error");
 
         assertEquals(0, Experiments.run(args.toArray(String[]::new)));
 
@@ -71,6 +82,10 @@ class GridResumeTest {
         List<String> lines = Files.readAllLines(dir.resolve("some/table12.csv"));
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",cf,none,")), String.join("\n", lines));
+    }
+
+    private static int expectedCells() {
+        return new Table12().cells(List.of(PaperDataset.MR)).size();
     }
 
     /** Starts the grid in its own JVM and destroys it a few seconds into the second cell. */

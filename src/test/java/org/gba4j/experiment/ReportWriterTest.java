@@ -73,6 +73,14 @@ class ReportWriterTest {
     }
 
     @Test
+    void aRowMissingATaskHasNoAverageOfOurs() {
+        String md = new Table12().markdown(List.of(result("gba", 0.1, 0.9)), List.of(PaperDataset.MR, PaperDataset.HS));
+        // MR finished, HS not: an average over MR alone beside the paper's over both would compare different tasks
+        assertTrue(md.contains("| PT+soft+GB | BadNets | 10.0 [5.5, 17.4] (2.67) | 90.0 [85.1, 93.4] (89.70) | - (1.07) |"
+                + " - (92.95) | - (1.87) | - (91.33) |"), md);
+    }
+
+    @Test
     void markdownPutsThePapersNumbersBesideOurs() {
         String md = new Table12().markdown(List.of(result("none", 1.0, 0.73), result("gba", 0.0267, 0.897)),
                 List.of(PaperDataset.MR));
