@@ -51,9 +51,7 @@ final class CombineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (name != null && !name.matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("--name must be a plain file name (letters, digits, '_', '.', '-'): " + name);
-        }
+        OptionChecks.plainFileName("--name", name);
         AtomicFiles.checkFolderWritable(reports, "--reports");
         List<ReportReader.Report> read = inputs.stream().map(ReportReader::read).toList();
         ReportReader.Report first = read.get(0);

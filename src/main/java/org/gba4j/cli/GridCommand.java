@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
 @Command(mixinStandardHelpOptions = true, sortOptions = false, footer = {"",
     "Finished cells are stored one file each under --out; a rerun skips them, so a killed run resumes with the same"
             + " command. Shared models (one backdoored model per attack and task, NeuBA's pre-training, Clean-FT as"
-            + " NAD's teacher) are kept under --out/<run>/models. Reports: --reports/NAME.csv, NAME.md (and PNG plots"
-            + " for figures)."})
+            + " NAD's teacher) are kept under --out/<run>/models. Reports: --reports/NAME.csv, NAME.md (and PNG and SVG"
+            + " plots for figures); NAME is the experiment's (table12, table12-aimed, ...) for the quick profile on its"
+            + " own model, else with the profile and model after it (table12-aimed-medium-bert-base), so a run of"
+            + " another size never replaces the quick reports; --name overrides it."})
 final class GridCommand implements Callable<Integer> {
     private final Experiment experiment;
 
@@ -72,6 +74,10 @@ final class GridCommand implements Callable<Integer> {
             + " report says how many are finished")
     boolean reportOnly;
 
+    @Option(names = "--name", description = "the reports' file name (without .csv/.md); default: the experiment's"
+            + " name, followed by -PROFILE-MODEL unless the profile is quick on its own model")
+    String name;
+
     @Option(names = "--out", defaultValue = "experiments/out", description = "work folder for cells and shared models;"
             + " default: ${DEFAULT-VALUE}")
     Path out;
@@ -85,6 +91,7 @@ final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.plainFileName("--name", name);
         org.gba4j.io.AtomicFiles.checkFolderWritable(out, "--out");
         org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
         Profile chosen = Profile.of(profile);
@@ -126,13 +133,19 @@ final class GridCommand implements Callable<Integer> {
             System.out.printf("%s: %d of %d cells stored, reporting those (nothing computed)%n", chosenExperiment.name(),
                     results.size(), cells.size() * runSeeds.size());
         }
-        String markdown = ReportWriter.write(chosenExperiment, results, tasks, reports, command, chosen,
-                cells.size() * runSeeds.size());
+        String reportName = name != null ? name : reportName(chosenExperiment.name(), chosen);
+        String markdown = ReportWriter.write(chosenExperiment, reportName, results, tasks, reports, command
+                + (name == null ? "" : " --name " + name), chosen, cells.size() * runSeeds.size());
         System.out.println();
         System.out.println(markdown);
-        System.out.println("wrote " + reports.resolve(chosenExperiment.name() + ".csv") + " and " + chosenExperiment.name()
-                + ".md");
+        System.out.println("wrote " + reports.resolve(reportName + ".csv") + " and " + reportName + ".md");
         return 0;
+    }
+
+    /** The experiment's name for the quick profile on its own model, else followed by the profile and model. */
+    static String reportName(String experimentName, Profile profile) {
+        boolean quickAsShipped = profile.name().equals(Profile.QUICK.name()) && profile.model().equals(Profile.QUICK.model());
+        return quickAsShipped ? experimentName : experimentName + "-" + profile.name() + "-" + GridRunner.modelName(profile);
     }
 
     /** The grid's cells, or with --defenses only those rows' cells; a defense the grid does not have is an error. */

@@ -22,6 +22,14 @@ final class OptionChecks {
     private OptionChecks() {
     }
 
+    /** A report name: a plain file name, so a report cannot be written outside its folder. */
+    static void plainFileName(String option, String value) {
+        if (value != null && !value.matches("[A-Za-z0-9_.-]+") || ".".equals(value) || "..".equals(value)) {
+            throw new IllegalArgumentException(option + " must be a plain file name (letters, digits, '_', '.', '-'): "
+                    + value);
+        }
+    }
+
     static void atLeast(String option, long value, long min) {
         if (value < min) {
             throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);

@@ -49,8 +49,8 @@ class GridResumeTest {
         reportOnly.addAll(List.of(dir.resolve("partial").toString(), "--report-only"));
         assertEquals(0, Experiments.run(reportOnly.toArray(String[]::new)));
         assertEquals(before, files(cells), "--report-only computed a cell");
-        assertEquals(2, Files.readAllLines(dir.resolve("partial/table12.csv")).size(), "header and the one stored cell");
-        assertTrue(Files.readString(dir.resolve("partial/table12.md")).contains("Cells: 1 of " + expectedCells() + " finished"));
+        assertEquals(2, Files.readAllLines(dir.resolve("partial/table12-smoke-minilm.csv")).size(), "header and the one stored cell");
+        assertTrue(Files.readString(dir.resolve("partial/table12-smoke-minilm.md")).contains("Cells: 1 of " + expectedCells() + " finished"));
         List<String> nothingStored = new ArrayList<>(reportOnly);
         nothingStored.addAll(List.of("--seed", "7"));
         assertEquals(2, Experiments.run(nothingStored.toArray(String[]::new)), "--report-only with no stored cell is an error");
@@ -66,7 +66,7 @@ class GridResumeTest {
             assertEquals(List.of(), hidden, "partial files or folders left behind");
         }
         Map<String, Integer> rows = new HashMap<>();
-        try (var reader = Files.newBufferedReader(dir.resolve("reports/table12.csv"))) {
+        try (var reader = Files.newBufferedReader(dir.resolve("reports/table12-smoke-minilm.csv"))) {
             for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
                 rows.merge(row.get("attack") + "/" + row.get("defense"), 1, Integer::sum);
                 assertFalse(row.get("ACC").isEmpty());
@@ -79,7 +79,7 @@ class GridResumeTest {
         List<String> some = new ArrayList<>(args.subList(0, args.size() - 1));
         some.addAll(List.of(dir.resolve("some").toString(), "--defenses", "none"));
         assertEquals(0, Experiments.run(some.toArray(String[]::new)));
-        List<String> lines = Files.readAllLines(dir.resolve("some/table12.csv"));
+        List<String> lines = Files.readAllLines(dir.resolve("some/table12-smoke-minilm.csv"));
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",cf,none,")), String.join("\n", lines));
     }
