@@ -13,7 +13,8 @@ final class ListCommand implements Callable<Integer> {
         for (Experiment e : PaperExperiments.all()) {
             System.out.printf("%-8s %s%n", e.name(), e.description());
         }
-        System.out.println("\nRun one with: java -jar experiments.jar NAME [--profile quick|paper] [--datasets ...] [--seed N]");
+        System.out.println("\nRun one with: java -jar experiments.jar NAME [--profile quick|medium|paper|smoke]"
+                + " [--datasets ...] [--seed N | --seeds 42,43,44] (NAME --help lists every option)");
         return 0;
     }
 }
