@@ -10,6 +10,7 @@ import org.gba4j.defense.Defense;
 import org.gba4j.defense.DefenseJob;
 import org.gba4j.defense.Defenses;
 import org.gba4j.io.PretrainedModel;
+import org.gba4j.model.BertWeights;
 import org.gba4j.io.StageCache;
 import org.gba4j.prompt.DefendedModel;
 import org.gba4j.prompt.PromptClassifier;
@@ -68,7 +69,10 @@ final class DefendCommand implements Callable<Integer> {
             training.noteTruncated(pretrained.tokenizer(), data, defense);
             System.out.printf("adapting %s with %s on %d examples (%s)%n", model, method, data.size(), defense.summary());
             StageCache stages = output.stages(pretrained);
-            TextClassifier defended = defense.defend(new DefenseJob(pretrained.weights(), pretrained.weights(),
+            // a prompt defense trains one graph on the loaded encoder and nothing reads it afterwards: the graph takes
+            // its arrays instead of a copy (NAD and Clean-FT read the loaded model more than once)
+            BertWeights encoder = promptBased ? pretrained.weights().handOver() : pretrained.weights();
+            TextClassifier defended = defense.defend(new DefenseJob(encoder, encoder,
                     pretrained.tokenizer(), data, n, labelWords, clean == null ? null : clean.weights(), stages.stages(
                     String.join("|", StageCache.modelKey(model), StageCache.fileHash(train), csv.describe(), "" + n)),
                     new Progress()::print, scanRows));

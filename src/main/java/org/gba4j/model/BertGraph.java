@@ -97,7 +97,8 @@ public final class BertGraph {
 
     /**
      * The graph with the given weights as variables; the weights are copied, so training this graph
-     * leaves {@code weights} untouched. Only the tensors the spec uses become variables (a classifier
+     * leaves {@code weights} untouched, unless they were handed over ({@link BertWeights#handOver}): then the graph
+     * trains their (contiguous) arrays themselves. Only the tensors the spec uses become variables (a classifier
      * graph leaves a masked-LM head out, a vocabulary graph a classifier), so every variable is
      * trainable by the spec's loss.
      */
@@ -110,12 +111,16 @@ public final class BertGraph {
         boolean mlmHead = spec.head() == GraphSpec.Head.VOCABULARY && c.hasMlmHead();
         boolean classifier = spec.head() == GraphSpec.Head.CLASSIFIER;
         SameDiff sd = SameDiff.create();
-        for (Map.Entry<String, INDArray> e : weights.tensors().entrySet()) {
+        Map<String, INDArray> tensors = weights.tensors();
+        boolean adopt = weights.takeArrays();
+        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
             String name = e.getKey();
             boolean isMlm = name.startsWith("cls.predictions.");
             boolean isClassifier = name.startsWith("classifier.");
             if ((!isMlm || mlmHead) && (!isClassifier || classifier)) {
-                sd.var(name, e.getValue().dup());
+                INDArray array = e.getValue();
+                boolean contiguous = !array.isView() && array.ordering() == 'c';
+                sd.var(name, adopt && contiguous ? array : array.dup());
             }
         }
         if (classifier && (!sd.hasVariable(CLASSIFIER_WEIGHT) || !sd.hasVariable(CLASSIFIER_BIAS))) {

@@ -5,6 +5,7 @@ import static org.gba4j.model.WeightNames.*;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.gba4j.files.ModelFileException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,12 +20,64 @@ public final class BertWeights {
     private final String source;
     private final BertConfig config;
     private final Map<String, INDArray> tensors;
+    /** Set once these arrays were given to a graph ({@link #handOver}): reading them would see the training. */
+    private final AtomicBoolean givenAway = new AtomicBoolean();
+    /** Non-null on weights made by {@link #handOver}: whether a graph has taken their arrays yet. */
+    private final AtomicBoolean taken;
 
     public BertWeights(String source, BertConfig config, Map<String, INDArray> tensors) {
+        this(source, config, tensors, null);
+    }
+
+    private BertWeights(String source, BertConfig config, Map<String, INDArray> tensors, AtomicBoolean taken) {
         this.source = source;
         this.config = config;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        this.taken = taken;
         validate();
+    }
+
+    /**
+     * These weights for one graph that trains their arrays in place instead of copies, saving a copy of the model
+     * (0.44 GB for bert-base) where the loaded checkpoint is used once (a {@code defend} run, {@code bench}). After
+     * this, reading this object's tensors is an error (they change as the graph trains), and a second graph cannot be
+     * built from the result.
+     */
+    public BertWeights handOver() {
+        checkNotGivenAway();
+        givenAway.set(true);
+        return new BertWeights(source, config, tensors, new AtomicBoolean());
+    }
+
+    /**
+     * For {@link BertGraph#build}: true exactly once for weights made by {@link #handOver} (the graph may then use the
+     * arrays themselves), false for ordinary weights (the graph copies them).
+     */
+    boolean takeArrays() {
+        if (taken == null) {
+            return false;
+        }
+        if (taken.getAndSet(true)) {
+            throw new IllegalStateException("the weights of " + source + " were handed over to a graph already (their"
+                    + " arrays train there); load the model again for a second one");
+        }
+        return true;
+    }
+
+    /** Reading the arrays is safe unless a graph trains them. */
+    private void checkReadable() {
+        checkNotGivenAway();
+        if (taken != null && taken.get()) {
+            throw new IllegalStateException("the weights of " + source + " were handed over to a graph that trains them;"
+                    + " read the graph's weights instead");
+        }
+    }
+
+    private void checkNotGivenAway() {
+        if (givenAway.get()) {
+            throw new IllegalStateException("the weights of " + source + " were handed over to a graph that trains them;"
+                    + " load the model again to read them");
+        }
     }
 
     /** Where the weights came from (a path or a Maven artifact), for messages and metadata. */
@@ -37,10 +90,12 @@ public final class BertWeights {
     }
 
     public Map<String, INDArray> tensors() {
+        checkReadable();
         return tensors;
     }
 
     public INDArray get(String name) {
+        checkReadable();
         INDArray array = tensors.get(name);
         if (array == null) {
             throw new ModelFileException(source, "has no tensor " + name, "The checkpoint is incomplete");
@@ -52,8 +107,12 @@ public final class BertWeights {
         return tensors.containsKey(name);
     }
 
-    /** A copy with some tensors replaced (e.g. after training); shapes are checked again. */
+    /**
+     * A copy with some tensors replaced (e.g. after training); shapes are checked again. Allowed on weights a graph
+     * took, for the graph's own snapshot: it replaces every array the graph trains.
+     */
     public BertWeights with(Map<String, INDArray> replacements) {
+        checkNotGivenAway();
         Map<String, INDArray> copy = new LinkedHashMap<>(tensors);
         copy.putAll(replacements);
         return new BertWeights(source, config, copy);
