@@ -39,7 +39,7 @@ public final class BertWeights {
 
     /**
      * These weights for one graph that trains their arrays in place instead of copies, saving a copy of the model
-     * (0.44 GB for bert-base) where the loaded checkpoint is used once (a {@code defend} run, {@code bench}). After
+     * (0.42 GB for bert-base) where the loaded checkpoint is used once (a {@code defend} run, {@code bench}). After
      * this, reading this object's tensors is an error (they change as the graph trains), and a second graph cannot be
      * built from the result.
      */
