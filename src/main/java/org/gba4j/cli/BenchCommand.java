@@ -62,10 +62,11 @@ final class BenchCommand implements Callable<Integer> {
         for (String name : models) {
             System.out.println("loading " + name + " ...");
             try (PretrainedModel pretrained = PretrainedModel.load(name)) {
-                // as defend does: the graph trains the loaded arrays (the stacked run below reads them again)
-                BertWeights weights = stack > 1 && name.equals(model) ? pretrained.weights() : pretrained.weights().handOver();
+                boolean stacking = stack > 1 && name.equals(model);
+                // as defend does: the graph trains the loaded arrays (unless the stacked run below reads them again)
+                BertWeights weights = stacking ? pretrained.weights() : pretrained.weights().handOver();
                 results.add(Bench.run(name, weights, config, System.out::println));
-                if (stack > 1 && name.equals(model)) {
+                if (stacking) {
                     BertWeights stacked = Bench.stacked(pretrained.weights(), stack);
                     results.add(Bench.run(name + "-x" + stack, stacked, config, System.out::println));
                     BenchResult one = results.get(results.size() - 2);

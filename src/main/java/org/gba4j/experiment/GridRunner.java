@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.io.AtomicFiles;
@@ -95,12 +94,7 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
                 }
             }
         }
-        List<CellResult> results = new ArrayList<>();
-        for (Cell cell : cells) {
-            Optional<CellResult> result = store.find(cell, fingerprints.get(cell));
-            result.ifPresent(results::add);
-        }
-        return results;
+        return stored(cells);
     }
 
     /** The cells to compute: all with {@code force}, else those not stored with their current settings' fingerprint. */

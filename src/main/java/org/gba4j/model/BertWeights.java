@@ -44,8 +44,9 @@ public final class BertWeights {
      * built from the result.
      */
     public BertWeights handOver() {
-        checkNotGivenAway();
-        givenAway.set(true);
+        if (givenAway.getAndSet(true)) {
+            throw givenAwayError();
+        }
         return new BertWeights(source, config, tensors, new AtomicBoolean());
     }
 
@@ -75,9 +76,13 @@ public final class BertWeights {
 
     private void checkNotGivenAway() {
         if (givenAway.get()) {
-            throw new IllegalStateException("the weights of " + source + " were handed over to a graph that trains them;"
-                    + " load the model again to read them");
+            throw givenAwayError();
         }
+    }
+
+    private IllegalStateException givenAwayError() {
+        return new IllegalStateException("the weights of " + source + " were handed over to a graph that trains them;"
+                + " load the model again to read them");
     }
 
     /** Where the weights came from (a path or a Maven artifact), for messages and metadata. */
