@@ -76,7 +76,13 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
                 + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
                 + base.name() + ".md." + (heldOut ? " The scan probes and checks clean rows the adaptation never saw: as"
                 + " many as it adapts on, from the dev split's rows that no dev score counts (a token of either set is"
-                + " not eligible)." : "") + "\n\n" + base.markdown(results, datasets);
+                + " not eligible)." : "") + "\n\n" + withScanTable(base.markdown(results, datasets), results);
+    }
+
+    /** The base report, then the scan's moves where any aimed cell recorded them. */
+    private static String withScanTable(String markdown, List<CellResult> results) {
+        String table = AimedScanReport.render(results);
+        return table.isEmpty() ? markdown : markdown.stripTrailing() + "\n\n" + table;
     }
 
     @Override

@@ -71,8 +71,7 @@ public final class CellRunner {
         if (defended instanceof PromptClassifier prompt && prompt.config().aim().enabled()) {
             config.put("aim_scan_rows", scanRows.isEmpty() ? "the adaptation's own (" + clean.size() + ")"
                     : "held out from the dev split (" + scanRows.size() + ", none scored)");
-            config.put("aim_suspects", prompt.suspects().stream()
-                    .map(s -> s.token() + "->" + s.toClass() + "@" + s.flipRate()).toList().toString());
+            config.put(AimedScanReport.SUSPECTS, AimedScanReport.describe(prompt.suspects()));
         }
         config.put("test_position", backdoor.position().name().toLowerCase());
         config.put("test_triggers_per_text", Integer.toString(backdoor.count()));

@@ -1,0 +1,80 @@
+package org.gba4j.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.gba4j.attack.Attacks;
+import org.gba4j.prompt.TriggerScan.Suspect;
+
+/**
+ * What the aimed scan moved in each aimed cell: which of the triggers the cell's test inserts are among the tokens
+ * pulled to the class-token centre, and how many other tokens went with them. Why: an aimed cell's ASR alone cannot
+ * say whether the scan found the trigger (a low ASR) or missed it (an ASR at prompt tuning's level); the cells
+ * record their suspects ({@value #SUSPECTS}), and this table reads them, so the report says it instead of a reader
+ * of the CSV.
+ */
+final class AimedScanReport {
+    /** The configuration entry in which a cell records the suspects it moved. */
+    static final String SUSPECTS = "aim_suspects";
+
+    private AimedScanReport() {
+    }
+
+    /** The recorded form: {@code [token->class@flipRate, ...]}, strongest first per class. */
+    static String describe(List<Suspect> suspects) {
+        return suspects.stream().map(s -> s.token() + "->" + s.toClass() + "@" + s.flipRate()).toList().toString();
+    }
+
+    /** The tokens of a recorded {@link #describe} list, in its order. */
+    static List<String> tokens(String recorded) {
+        String body = recorded.strip();
+        if (!body.startsWith("[") || !body.endsWith("]")) {
+            throw new IllegalArgumentException("not a recorded suspect list: " + recorded);
+        }
+        body = body.substring(1, body.length() - 1).strip();
+        List<String> tokens = new ArrayList<>();
+        for (String entry : body.isEmpty() ? new String[0] : body.split(", ")) {
+            int arrow = entry.lastIndexOf("->");
+            if (arrow <= 0) {
+                throw new IllegalArgumentException("not a recorded suspect: " + entry);
+            }
+            tokens.add(entry.substring(0, arrow));
+        }
+        return tokens;
+    }
+
+    /** The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. */
+    static String render(List<CellResult> results) {
+        MarkdownTable table = new MarkdownTable(List.of("Task", "Attack", "Seed", "Test triggers moved",
+                "Other tokens moved", "ASR after"));
+        int rows = 0;
+        for (CellResult r : results) {
+            String recorded = r.config().get(SUSPECTS);
+            if (!AimedExperiment.aimed(r.cell()) || recorded == null) {
+                continue;
+            }
+            List<String> moved = tokens(recorded);
+            List<String> triggers = Backdoors.triggers(r.cell().trigger());
+            List<String> found = triggers.stream().filter(moved::contains).toList();
+            String foundText = found.isEmpty() ? "none of " + triggers.size()
+                    : found.size() + " of " + triggers.size() + " (" + String.join(", ", found) + ")";
+            table.row(List.of(PaperDataset.of(r.cell().dataset()).title(), label(r.cell().attack()),
+                    r.run().getOrDefault("seed", ""), foundText, Integer.toString(moved.size() - found.size()),
+                    MarkdownTable.percent(r.metric("asr"))));
+            rows++;
+        }
+        if (rows == 0) {
+            return "";
+        }
+        return "What the scan moved (each aimed cell's `" + SUSPECTS + "` in the CSV): the triggers the cell's test"
+                + " inserts that are among the tokens moved to the class-token centre, and how many other tokens moved"
+                + " with them. On a never-attacked model nothing was planted: a test trigger moved there was a false"
+                + " alarm on a token the test uses.\n\n" + table.render();
+    }
+
+    private static String label(String attack) {
+        if (Attacks.isFloor(attack)) {
+            return "never attacked, as " + DefenseTable.attackLabel(attack.substring(Attacks.NEVER_ATTACKED.length() + 1));
+        }
+        return attack.equals(Attacks.NEVER_ATTACKED) ? "never attacked" : DefenseTable.attackLabel(attack);
+    }
+}
