@@ -14,6 +14,9 @@ import org.gba4j.attack.Attacks;
  */
 final class DefenseTable {
 
+    /** The mark of an ACC at chance ({@link Results#atChance}), a dagger, explained under the table. */
+    static final String AT_CHANCE = "\u2020";
+
     /** A row: its labels, which cells it shows, and the paper's numbers for it. */
     record Row(String defenseLabel, String attackLabel, String defense, String attack, double[] paper) {
     }
@@ -30,6 +33,7 @@ final class DefenseTable {
         header.add("Average ASR");
         header.add("Average ACC");
         MarkdownTable table = new MarkdownTable(header);
+        boolean anyAtChance = false;
         for (Row row : rows) {
             List<String> cells = new ArrayList<>(List.of(row.defenseLabel(), row.attackLabel()));
             double paperAsr = 0;
@@ -40,7 +44,10 @@ final class DefenseTable {
                 for (boolean acc : new boolean[] {false, true}) {
                     String ours = results.rateWithSpread(Results.cell(d.name(), row.attack(), row.defense()),
                             acc ? "acc" : "asr", acc ? "test_rows" : "asr_rows");
-                    cells.add(ours + " (" + MarkdownTable.number(PaperNumbers.at(row.paper(), d, acc)) + ")");
+                    boolean atChance = acc && results.atChance(Results.cell(d.name(), row.attack(), row.defense()));
+                    anyAtChance |= atChance;
+                    cells.add(ours + (atChance ? " " + AT_CHANCE : "") + " ("
+                            + MarkdownTable.number(PaperNumbers.at(row.paper(), d, acc)) + ")");
                 }
                 paperAsr += PaperNumbers.at(row.paper(), d, false) / datasets.size();
                 paperAcc += PaperNumbers.at(row.paper(), d, true) / datasets.size();
@@ -52,7 +59,10 @@ final class DefenseTable {
             }
             table.row(cells);
         }
-        return table.render();
+        return table.render() + (anyAtChance ? "\n" + AT_CHANCE + " At chance: the lower end of the ACC's 95% interval"
+                + " (in at least one seed) is at or below the task's majority-class rate, so the classifier cannot be told"
+                + " from always predicting the most frequent class, and the ASR beside it says nothing about the defense.\n"
+                : "");
     }
 
     static String attackLabel(String attack) {

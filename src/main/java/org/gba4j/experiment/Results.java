@@ -71,6 +71,20 @@ public final class Results {
         return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", mean, 100 * ci[0], 100 * ci[1]);
     }
 
+    /**
+     * Whether a matching cell (of any seed) is at chance: the lower end of its ACC's Wilson 95% interval over its test
+     * rows is at or below its majority-class rate, so it cannot be told from always predicting the most frequent class,
+     * and its ASR says nothing about a defense. Cells stored without a majority rate or test rows are not judged.
+     */
+    public boolean atChance(Predicate<Cell> which) {
+        return results.stream().filter(r -> which.test(r.cell())).anyMatch(r -> {
+            double acc = r.metric("acc");
+            double majority = r.metric("majority");
+            double n = r.metric("test_rows");
+            return !Double.isNaN(acc) && !Double.isNaN(majority) && n > 0 && wilson(acc, n)[0] <= majority + 1e-12;
+        });
+    }
+
     /** The sample standard deviation (n - 1) of two or more values. */
     private static double sampleStd(double[] xs) {
         double mean = java.util.Arrays.stream(xs).average().orElseThrow();

@@ -122,6 +122,24 @@ class ReportWriterTest {
     }
 
     @Test
+    void aClassifierAtChanceIsMarkedAndExplained() {
+        // MR NeuBA x aimed GBA, seed 43: ACC 53.7 on 1,000 rows, interval [50.6, 56.8], majority 50.7 -> at chance
+        CellResult chance = new CellResult(new Cell("mr", "neuba", "table5", "gba"), Map.of("seed", "43"),
+                Map.of("asr", 0.8722, "acc", 0.537, "majority", 0.507, "test_rows", 1000.0, "asr_rows", 507.0),
+                Map.of(), 1, "abc1234", "t", Map.of(), null);
+        // 56.0 [52.9, 59.0] is above the same majority rate: a weak classifier, not one at chance
+        CellResult weak = new CellResult(new Cell("mr", "ripple", "table5", "gba"), Map.of("seed", "43"),
+                Map.of("asr", 0.3, "acc", 0.56, "majority", 0.507, "test_rows", 1000.0, "asr_rows", 507.0),
+                Map.of(), 1, "abc1234", "t", Map.of(), null);
+        String md = new Table2().markdown(List.of(chance, weak), List.of(PaperDataset.MR));
+        assertTrue(md.contains("| GBA | NeuBA | 87.2 [84.0, 89.8] (0.17) | 53.7 [50.6, 56.8] \u2020 (89.74) |"), md);
+        assertTrue(md.contains("| GBA | RIPPLe | 30.0 [26.2, 34.1] (7.39) | 56.0 [52.9, 59.0] (89.14) |"), md);
+        assertTrue(md.contains("\n\u2020 At chance: the lower end of the ACC's 95% interval"), md);
+        String none = new Table2().markdown(List.of(weak), List.of(PaperDataset.MR));
+        assertFalse(none.contains("\u2020"), none);
+    }
+
+    @Test
     void figuresAreWrittenAsPng() throws Exception {
         CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.01"),
                 Map.of("model", "minilm"), Map.of("asr", 0.1, "acc", 0.8), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
