@@ -52,14 +52,21 @@ final class AimedScanReport {
             if (!AimedExperiment.aimed(r.cell()) || recorded == null) {
                 continue;
             }
-            List<String> moved = tokens(recorded);
-            List<String> triggers = Backdoors.triggers(r.cell().trigger());
-            List<String> found = triggers.stream().filter(moved::contains).toList();
-            String foundText = found.isEmpty() ? "none of " + triggers.size()
-                    : found.size() + " of " + triggers.size() + " (" + String.join(", ", found) + ")";
+            String foundText;
+            String others;
+            try {
+                List<String> moved = tokens(recorded);
+                List<String> triggers = Backdoors.triggers(r.cell().trigger());
+                List<String> found = triggers.stream().filter(moved::contains).toList();
+                foundText = found.isEmpty() ? "none of " + triggers.size()
+                        : found.size() + " of " + triggers.size() + " (" + String.join(", ", found) + ")";
+                others = Integer.toString(moved.size() - found.size());
+            } catch (IllegalArgumentException e) { // a hand-edited report CSV: this row says so, the report stands
+                foundText = "unreadable record";
+                others = "-";
+            }
             table.row(List.of(PaperDataset.of(r.cell().dataset()).title(), label(r.cell().attack()),
-                    r.run().getOrDefault("seed", ""), foundText, Integer.toString(moved.size() - found.size()),
-                    MarkdownTable.percent(r.metric("asr"))));
+                    r.run().getOrDefault("seed", ""), foundText, others, MarkdownTable.percent(r.metric("asr"))));
             rows++;
         }
         if (rows == 0) {

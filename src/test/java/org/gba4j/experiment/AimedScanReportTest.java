@@ -38,11 +38,13 @@ class AimedScanReportTest {
                 cell("yelp", "ripple", "table5", "gba", "[shitty->0@0.39, cf->1@0.57, mb->1@0.59]", 0.374),
                 cell("yelp", "badnets", "cf", "gba", "[superb->1@0.56, fabulous->1@0.52]", 0.292),
                 cell("yelp", "badnets", "cf", "none", null, 1.0),
-                cell("hs", "never-attacked-ep", "cf", "gba", "[cf->1@0.3]", 0.05)));
+                cell("hs", "never-attacked-ep", "cf", "gba", "[cf->1@0.3]", 0.05),
+                cell("mr", "ep", "cf", "gba", "cf moved", 0.1)));
         assertTrue(md.contains("| Yelp | RIPPLe | 43 | 2 of 6 (cf, mb) | 1 | 37.40 |"), md);
         assertTrue(md.contains("| Yelp | BadNets | 43 | none of 1 | 2 | 29.20 |"), md);
         assertTrue(md.contains("| HS | never attacked, as Embedding Poison | 43 | 1 of 1 (cf) | 0 | 5.00 |"), md);
-        assertEquals(3, md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Task") && !l.startsWith("|-")
+        assertTrue(md.contains("| MR | Embedding Poison | 43 | unreadable record | - | 10.00 |"), md);
+        assertEquals(4, md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Task") && !l.startsWith("|-")
                 && !l.startsWith("| -")).count(), md);
     }
 
