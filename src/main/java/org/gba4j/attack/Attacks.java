@@ -60,7 +60,7 @@ public final class Attacks {
     public static Attack of(String name, Plan plan) {
         String trigger = plan.triggers().get(0);
         if (isFloor(name)) {
-            return new NeverAttacked(badNets(plan, trigger), of(name.substring(NEVER_ATTACKED.length() + 1), plan));
+            return new NeverAttacked(badNets(plan, trigger), of(attackOf(name), plan));
         }
         return switch (name) {
             case BADNETS -> new BadNets(badNets(plan, trigger));
@@ -94,6 +94,14 @@ public final class Attacks {
             throw new IllegalArgumentException("unknown attack '" + attack + "'; choose " + String.join(", ", NAMES));
         }
         return NEVER_ATTACKED + "-" + attack;
+    }
+
+    /** The attack whose test a floor ({@link #floorOf}) repeats: {@code ripple} for {@code never-attacked-ripple}. */
+    public static String attackOf(String floor) {
+        if (!isFloor(floor)) {
+            throw new IllegalArgumentException("'" + floor + "' is not a floor (" + NEVER_ATTACKED + "-ATTACK)");
+        }
+        return floor.substring(NEVER_ATTACKED.length() + 1);
     }
 
     /** Whether {@code name} is a floor ({@link #floorOf}) rather than an attack. */

@@ -2,7 +2,6 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.gba4j.attack.Attacks;
 import org.gba4j.prompt.TriggerScan.Suspect;
 
 /**
@@ -65,7 +64,7 @@ final class AimedScanReport {
                 foundText = "unreadable record";
                 others = "-";
             }
-            table.row(List.of(PaperDataset.of(r.cell().dataset()).title(), label(r.cell().attack()),
+            table.row(List.of(PaperDataset.of(r.cell().dataset()).title(), DefenseTable.attackLabel(r.cell().attack()),
                     r.run().getOrDefault("seed", ""), foundText, others, MarkdownTable.percent(r.metric("asr"))));
             rows++;
         }
@@ -76,12 +75,5 @@ final class AimedScanReport {
                 + " inserts that are among the tokens moved to the class-token centre, and how many other tokens moved"
                 + " with them. On a never-attacked model nothing was planted: a test trigger moved there was a false"
                 + " alarm on a token the test uses.\n\n" + table.render();
-    }
-
-    private static String label(String attack) {
-        if (Attacks.isFloor(attack)) {
-            return "never attacked, as " + DefenseTable.attackLabel(attack.substring(Attacks.NEVER_ATTACKED.length() + 1));
-        }
-        return attack.equals(Attacks.NEVER_ATTACKED) ? "never attacked" : DefenseTable.attackLabel(attack);
     }
 }

@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.gba4j.attack.Attacks;
 
 /**
@@ -40,11 +41,11 @@ final class DefenseTable {
             double paperAcc = 0;
             boolean complete = true;
             for (PaperDataset d : datasets) {
-                complete &= !Double.isNaN(results.mean(Results.cell(d.name(), row.attack(), row.defense()), "asr"));
+                Predicate<Cell> cell = Results.cell(d.name(), row.attack(), row.defense());
+                complete &= !Double.isNaN(results.mean(cell, "asr"));
                 for (boolean acc : new boolean[] {false, true}) {
-                    String ours = results.rateWithSpread(Results.cell(d.name(), row.attack(), row.defense()),
-                            acc ? "acc" : "asr", acc ? "test_rows" : "asr_rows");
-                    boolean atChance = acc && results.atChance(Results.cell(d.name(), row.attack(), row.defense()));
+                    String ours = results.rateWithSpread(cell, acc ? "acc" : "asr", acc ? "test_rows" : "asr_rows");
+                    boolean atChance = acc && results.atChance(cell);
                     anyAtChance |= atChance;
                     cells.add(ours + (atChance ? " " + AT_CHANCE : "") + " ("
                             + MarkdownTable.number(PaperNumbers.at(row.paper(), d, acc)) + ")");
@@ -65,7 +66,11 @@ final class DefenseTable {
                 : "");
     }
 
+    /** An attack's name in reports; a floor's is that of the attack whose test it repeats. */
     static String attackLabel(String attack) {
+        if (Attacks.isFloor(attack)) {
+            return "never attacked, as " + attackLabel(Attacks.attackOf(attack));
+        }
         return switch (attack) {
             case Attacks.BADNETS -> "BadNets";
             case Attacks.NEUBA -> "NeuBA";

@@ -79,7 +79,7 @@ public final class Table2 implements Experiment {
         }
         for (int i = 0; i < FLOOR_DEFENSES.size(); i++) {
             for (String attack : PaperNumbers.ATTACKS) {
-                rows.add(new DefenseTable.Row(FLOOR_LABELS.get(i), "never attacked, as " + DefenseTable.attackLabel(attack),
+                rows.add(new DefenseTable.Row(FLOOR_LABELS.get(i), DefenseTable.attackLabel(Attacks.floorOf(attack)),
                         FLOOR_DEFENSES.get(i), Attacks.floorOf(attack), null));
             }
         }
