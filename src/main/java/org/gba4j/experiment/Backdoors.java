@@ -100,6 +100,15 @@ public final class Backdoors {
         return Attacks.of(attackName, profile.attackPlan(task, triggers(trigger), seed));
     }
 
+    /**
+     * Whether prompt-based adaptation of {@code attackName}'s backdoor starts from an encoder never fine-tuned on the
+     * task: NeuBA's (task-free) pre-trained encoder, and its floor's clean model; every other attack hands over its
+     * fine-tuned classifier.
+     */
+    public static boolean adaptsUntunedEncoder(String attackName) {
+        return !Attacks.needsLabelledData(Attacks.isFloor(attackName) ? Attacks.attackOf(attackName) : attackName);
+    }
+
     /** RIPPLe's and NeuBA's trigger list: Table 5's, or the cell's own comma-separated words. */
     static List<String> triggers(String trigger) {
         return TABLE5.equals(trigger) ? Triggers.BERT : List.of(trigger.split(","));

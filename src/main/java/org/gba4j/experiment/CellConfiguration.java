@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.gba4j.attack.Attacks;
 import org.gba4j.config.ConfigPairs;
+import org.gba4j.defense.Defenses;
 
 /**
  * Every setting that decides a cell's numbers, one pair per hyperparameter: the profile (model,
@@ -24,6 +25,11 @@ final class CellConfiguration {
                 .forEach((k, v) -> out.put("attack." + k, v));
         new DefenseStage(null, profile, null, seed).defense(cell, task).settings()
                 .forEach((k, v) -> out.put("defense." + k, v));
+        if (Defenses.promptBased(cell.defense()) && Backdoors.adaptsUntunedEncoder(cell.attack())
+                && profile.untunedAdaptsOnAttackerRows()) {
+            // only where it applies, so no other cell's fingerprint changed when the rule came
+            out.put("defense.untuned_encoder_rows", Integer.toString(profile.attackerRows()));
+        }
         cell.params().forEach((k, v) -> out.put("cell." + k, v));
         return out;
     }

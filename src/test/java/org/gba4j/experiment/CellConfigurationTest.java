@@ -81,6 +81,18 @@ class CellConfigurationTest {
     }
 
     @Test
+    void onlyPromptAdaptationOfAnUntunedEncoderRecordsItsLargerSample() {
+        String key = "defense.untuned_encoder_rows";
+        assertEquals("1000", CellConfiguration.of(new Cell("mr", "neuba", "table5", "gba"), Profile.QUICK, 42).get(key));
+        assertEquals("1000", CellConfiguration.of(new Cell("mr", "never-attacked-neuba", "table5", "gba"), Profile.QUICK, 42)
+                .get(key));
+        // every other cell keeps the settings (and so the fingerprint) it had before the rule
+        assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "clean-ft"), Profile.QUICK, 42).get(key));
+        assertNull(CellConfiguration.of(GBA, Profile.QUICK, 42).get(key));
+        assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "gba"), Profile.MEDIUM, 42).get(key));
+    }
+
+    @Test
     void anAimedGridAimsOnlyItsGbaCellsAndRecordsTheScan() {
         Experiment aimed = new AimedExperiment(new Table12());
         assertEquals("table12-aimed", aimed.name());
