@@ -3,6 +3,8 @@ package org.gba4j.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
 
@@ -86,7 +88,29 @@ public final class Table2 implements Experiment {
         return "Each entry: ours (paper's Table 2), percent; ours is the mean +/- std over the seeds run, or for one seed the"
                 + " value [Wilson 95% interval over its test rows]. The floor rows repeat each attack's test (its triggers,"
                 + " positions and targets) on a model fine-tuned on the attacker's rows without poison: an ASR is read"
-                + " against them, not against zero.\n\n"
+                + " against them, not against zero.\n\n" + untunedRowsNote(results)
                 + DefenseTable.render(rows, new Results(results), datasets);
+    }
+
+    /**
+     * Says how many clean rows GBA had against NeuBA (and on its floor) where that differs from the other GBA cells
+     * ({@link Profile#untunedAdaptsOnAttackerRows()}), read from the cells' own records; otherwise nothing.
+     */
+    static String untunedRowsNote(List<CellResult> results) {
+        Set<String> untuned = new TreeSet<>();
+        Set<String> tuned = new TreeSet<>();
+        for (CellResult r : results) {
+            String rows = r.config().get("train_rows");
+            if (rows != null && Defenses.promptBased(r.cell().defense())) {
+                (Backdoors.adaptsUntunedEncoder(r.cell().attack()) ? untuned : tuned).add(rows);
+            }
+        }
+        if (untuned.isEmpty() || untuned.equals(tuned)) {
+            return "";
+        }
+        return "GBA against NeuBA, and on its floor, adapts a pre-trained encoder that has not learned the task (NeuBA's,"
+                + " the clean model) on " + String.join(" or ", untuned) + " clean rows, the attacker's, on which NeuBA's"
+                + " victim was fine-tuned" + (tuned.isEmpty() ? "" : "; the other GBA cells adapt a fine-tuned classifier on "
+                + String.join(" or ", tuned)) + " (reports/neuba-budget.md).\n\n";
     }
 }

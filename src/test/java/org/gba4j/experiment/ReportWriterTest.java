@@ -122,6 +122,23 @@ class ReportWriterTest {
     }
 
     @Test
+    void table2SaysWhenGbaAgainstNeubaHadMoreRows() {
+        CellResult neuba = new CellResult(new Cell("mr", "neuba", "table5", "gba"), Map.of("seed", "43"),
+                Map.of("asr", 0.3, "acc", 0.75, "test_rows", 1000.0, "asr_rows", 507.0), Map.of("train_rows", "1000"), 1,
+                "abc1234", "t", Map.of(), null);
+        CellResult badnets = new CellResult(new Cell("mr", "badnets", "cf", "gba"), Map.of("seed", "43"),
+                Map.of("asr", 0.3, "acc", 0.75, "test_rows", 1000.0, "asr_rows", 507.0), Map.of("train_rows", "200"), 1,
+                "abc1234", "t", Map.of(), null);
+        String md = new Table2().markdown(List.of(neuba, badnets), List.of(PaperDataset.MR));
+        assertTrue(md.contains("(NeuBA's, the clean model) on 1000 clean rows, the attacker's, on which NeuBA's victim was"
+                + " fine-tuned; the other GBA cells adapt a fine-tuned classifier on 200 (reports/neuba-budget.md)"), md);
+        CellResult before = new CellResult(neuba.cell(), neuba.run(), neuba.metrics(), Map.of("train_rows", "200"), 1,
+                "abc1234", "t", Map.of(), null);
+        assertFalse(new Table2().markdown(List.of(before, badnets), List.of(PaperDataset.MR)).contains("neuba-budget"),
+                "no note where every GBA cell had the same rows");
+    }
+
+    @Test
     void aClassifierAtChanceIsMarkedAndExplained() {
         // MR NeuBA x aimed GBA, seed 43: ACC 53.7 on 1,000 rows, interval [50.6, 56.8], majority 50.7 -> at chance
         CellResult chance = new CellResult(new Cell("mr", "neuba", "table5", "gba"), Map.of("seed", "43"),
