@@ -104,9 +104,9 @@ public record Profile(String name, String model, int trainRows, int attackRows, 
      *
      * <p>Why: such an adaptation must teach the task from scratch, which the No-Defense victim it is compared with
      * learned from the attacker's rows, and {@code trainRows} is sized for adapting a classifier that already knows the
-     * task. On the quick profile's 200 rows (21 steps) prompt tuning of MiniLM, which has no masked-LM head, is on a
-     * knife's edge: dev ACC 76.4 (Yelp), a GBA floor cell 54.3 on test; on the 1,000 attacker rows 90.9
-     * (reports/neuba-budget.md; the rows, not the steps: 200 rows for 15 epochs gave 85.9).
+     * task. On the quick profile's 200 rows (21 steps) prompt tuning of MiniLM, which has no masked-LM head, is a coin
+     * toss: dev ACC 76.4 or 54.5 on Yelp by sample, 54.0-56.5 on MR; on the 1,000 attacker rows 89.7-90.9 and
+     * 73.2-75.7 (reports/neuba-budget.md; the rows more than the steps: 200 rows for 15 epochs gave 85.9 and 69.9).
      */
     public boolean untunedAdaptsOnAttackerRows() {
         return promptFraction == 0 && attackerRows() != trainRows;
