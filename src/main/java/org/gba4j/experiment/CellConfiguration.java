@@ -25,13 +25,22 @@ final class CellConfiguration {
                 .forEach((k, v) -> out.put("attack." + k, v));
         new DefenseStage(null, profile, null, seed).defense(cell, task).settings()
                 .forEach((k, v) -> out.put("defense." + k, v));
-        if (Defenses.promptBased(cell.defense()) && Backdoors.adaptsUntunedEncoder(cell.attack())
-                && profile.untunedAdaptsOnAttackerRows()) {
+        if (adaptsOnAttackerRows(cell, profile)) {
             // only where it applies, so no other cell's fingerprint changed when the rule came
             out.put("defense.untuned_encoder_rows", Integer.toString(profile.attackerRows()));
         }
         cell.params().forEach((k, v) -> out.put("cell." + k, v));
         return out;
+    }
+
+    /**
+     * Whether {@code cell}'s defense adapts on the attacker's rows: prompt adaptation of an encoder never fine-tuned on
+     * the task, on a profile that says so ({@link Profile#untunedAdaptsOnAttackerRows()}), unless the cell sets its own
+     * share of the data ({@code fraction}).
+     */
+    static boolean adaptsOnAttackerRows(Cell cell, Profile profile) {
+        return Defenses.promptBased(cell.defense()) && !cell.params().containsKey("fraction")
+                && Backdoors.adaptsUntunedEncoder(cell.attack()) && profile.untunedAdaptsOnAttackerRows();
     }
 
     static String fingerprint(Cell cell, Profile profile, long seed) {

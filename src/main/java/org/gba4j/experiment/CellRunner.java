@@ -53,7 +53,8 @@ public final class CellRunner {
         boolean promptBased = Defenses.promptBased(cell.defense());
         List<LabeledText> clean = cell.params().containsKey("fraction")
                 ? data.trainFraction(task, Double.parseDouble(cell.param("fraction", "1")))
-                : promptBased ? data.promptTrain(task, Backdoors.adaptsUntunedEncoder(cell.attack())) : data.train(task);
+                : CellConfiguration.adaptsOnAttackerRows(cell, profile) ? data.attackTrain(task)
+                : promptBased ? data.promptTrain(task) : data.train(task);
         TextClassifier defended;
         if (Attacks.isFloor(cell.attack())) {
             defended = sharedFloor.get(backdoor.classifier(), backdoor.encoder(), String.join("|", task.name(), cell.defense(),

@@ -69,18 +69,7 @@ public final class GridData {
      * training split where it sets one (sections 5.4 and C: 5%), otherwise the same sample as every defense.
      */
     public List<LabeledText> promptTrain(PaperDataset task) {
-        return promptTrain(task, false);
-    }
-
-    /**
-     * As {@link #promptTrain(PaperDataset)}; an {@code untunedEncoder} (one never fine-tuned on the task: NeuBA's) gets
-     * the attacker's rows where the profile says so ({@link Profile#untunedAdaptsOnAttackerRows()}).
-     */
-    public List<LabeledText> promptTrain(PaperDataset task, boolean untunedEncoder) {
-        if (profile.promptFraction() > 0) {
-            return trainFraction(task, profile.promptFraction());
-        }
-        return untunedEncoder && profile.untunedAdaptsOnAttackerRows() ? attackTrain(task) : train(task);
+        return profile.promptFraction() > 0 ? trainFraction(task, profile.promptFraction()) : train(task);
     }
 
     public List<LabeledText> test(PaperDataset task) {

@@ -89,7 +89,13 @@ class CellConfigurationTest {
         // every other cell keeps the settings (and so the fingerprint) it had before the rule
         assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "clean-ft"), Profile.QUICK, 42).get(key));
         assertNull(CellConfiguration.of(GBA, Profile.QUICK, 42).get(key));
-        assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "gba"), Profile.MEDIUM, 42).get(key));
+        assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "gba"), Profile.MEDIUM, 42).get(key),
+                "the medium profile keeps the paper's 5% of the split for every prompt adaptation");
+        assertNull(CellConfiguration.of(new Cell("mr", "neuba", "table5", "gba").with("fraction", "0.05"), Profile.QUICK, 42)
+                .get(key), "a cell's own share of the data (Figure 2) stands");
+        assertTrue(Backdoors.adaptsUntunedEncoder("never-attacked-neuba"), "NeuBA's floor adapts the clean base model");
+        assertFalse(Backdoors.adaptsUntunedEncoder("never-attacked-ripple"));
+        assertFalse(Profile.SMOKE.untunedAdaptsOnAttackerRows(), "no larger attacker sample");
     }
 
     @Test

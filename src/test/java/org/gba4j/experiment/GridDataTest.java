@@ -37,22 +37,6 @@ class GridDataTest {
     }
 
     @Test
-    void promptAdaptationOfAnEncoderNeverTunedOnTheTaskGetsTheAttackersRows() {
-        GridData quick = new GridData(ProjectDatasets.locate(), Profile.QUICK, 43);
-        assertEquals(quick.attackTrain(PaperDataset.MR), quick.promptTrain(PaperDataset.MR, true));
-        assertEquals(quick.train(PaperDataset.MR), quick.promptTrain(PaperDataset.MR, false));
-        assertTrue(Backdoors.adaptsUntunedEncoder("neuba"));
-        assertTrue(Backdoors.adaptsUntunedEncoder("never-attacked-neuba"), "NeuBA's floor adapts the clean base model");
-        assertFalse(Backdoors.adaptsUntunedEncoder("badnets"));
-        assertFalse(Backdoors.adaptsUntunedEncoder("never-attacked-ripple"));
-        // where the profile sets the paper's share of the split, every prompt adaptation gets it
-        GridData medium = new GridData(ProjectDatasets.locate(), Profile.MEDIUM, 43);
-        assertEquals(medium.promptTrain(PaperDataset.MR, false), medium.promptTrain(PaperDataset.MR, true));
-        assertEquals(Math.round(0.05 * 11775), medium.promptTrain(PaperDataset.MR, true).size());
-        assertFalse(Profile.SMOKE.untunedAdaptsOnAttackerRows(), "no larger attacker sample");
-    }
-
-    @Test
     void withoutItsOwnSizeTheAttackerUsesTheDefendersSample() {
         GridData data = new GridData(ProjectDatasets.locate(), Profile.SMOKE, 42);
         assertEquals(data.train(PaperDataset.HS), data.attackTrain(PaperDataset.HS));
