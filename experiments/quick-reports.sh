@@ -94,6 +94,9 @@ cp experiments/out/reports-med/table12-aimed.md reports/table12-aimed-medium-ber
 # (--reports outside the repository) over three sessions; the committed report was written with --report-only:
 time $J table12 --aim --profile medium --datasets mr --defenses none,pt-soft,gba --reports experiments/out/reports-med-mr
 time $J table12 --aim --profile medium --datasets hs,mr --defenses none,pt-soft,gba --report-only
+# reports/neuba-budget.md (dev ACC of prompt adaptation of encoders not fine-tuned on the task, 200 vs 1,000 rows), the
+# evidence for the quick profile's rows rule; run before the NeuBA cells below were recomputed under it:
+time experiments/neuba-budget.sh
 # table2's No-Defense and GBA rows with the aimed broadcast, seed 43 (its BadNets cells are table12-aimed's seed-43
 # cells); about 7 h on two cores, resumed across sessions; the committed partial report is written from what is stored:
 time $J table2 --aim --defenses none,gba --seed 43 --reports experiments/out/reports-t2-s43
