@@ -100,7 +100,7 @@ public record Profile(String name, String model, int trainRows, int attackRows, 
     /**
      * Whether prompt-based adaptation (PT, PT+soft, GBA) of an encoder never fine-tuned on the task (NeuBA's downloaded
      * encoder, its floor's clean model) gets the attacker's rows instead of {@code trainRows}: where the profile sets no
-     * {@code promptFraction} (the paper's 5% is explicit and stays) and the attacker has more rows.
+     * {@code promptFraction} (the paper's 5% is explicit and stays) and the attacker has more rows than the defenses.
      *
      * <p>Why: such an adaptation must teach the task from scratch, which the No-Defense victim it is compared with
      * learned from the attacker's rows, and {@code trainRows} is sized for adapting a classifier that already knows the
@@ -109,7 +109,7 @@ public record Profile(String name, String model, int trainRows, int attackRows, 
      * 73.2-75.7 (reports/neuba-budget.md; the rows more than the steps: 200 rows for 15 epochs gave 85.9 and 69.9).
      */
     public boolean untunedAdaptsOnAttackerRows() {
-        return promptFraction == 0 && attackerRows() != trainRows;
+        return promptFraction == 0 && trainRows > 0 && attackerRows() > trainRows;
     }
 
     /** The sequence length used on a task: Table 1's, capped by the profile. */

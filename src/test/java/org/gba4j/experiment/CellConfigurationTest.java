@@ -96,6 +96,8 @@ class CellConfigurationTest {
         assertTrue(Backdoors.adaptsUntunedEncoder("never-attacked-neuba"), "NeuBA's floor adapts the clean base model");
         assertFalse(Backdoors.adaptsUntunedEncoder("never-attacked-ripple"));
         assertFalse(Profile.SMOKE.untunedAdaptsOnAttackerRows(), "no larger attacker sample");
+        Profile allRows = new Profile("all", "minilm", 0, 500, 0, 32, 1e-4, 3, 32, 5000, false, 0, 0, 0);
+        assertFalse(allRows.untunedAdaptsOnAttackerRows(), "the defenses already have the whole split");
     }
 
     @Test
