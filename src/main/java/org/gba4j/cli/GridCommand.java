@@ -13,7 +13,9 @@ import org.gba4j.experiment.Experiment;
 import org.gba4j.experiment.GridRunner;
 import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
+import org.gba4j.experiment.ReportReader;
 import org.gba4j.experiment.ReportWriter;
+import org.gba4j.files.ModelFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,6 +68,12 @@ final class GridCommand implements Callable<Integer> {
             + " (as many, from the dev split's rows no dev score counts): reported as NAME-aimed-held-out.md/csv")
     boolean aimHeldOut;
 
+    @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take finished cells from"
+            + " report CSVs this grid wrote before (e.g. the committed reports/NAME.csv, when its work folder went with"
+            + " another machine): a row of the same cell and seed whose recorded settings all equal the cell's current"
+            + " ones is stored under --out as finished instead of being recomputed; other rows are ignored")
+    List<Path> resumeFrom;
+
     @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
     boolean force;
 
@@ -103,6 +111,10 @@ final class GridCommand implements Callable<Integer> {
         }
         List<PaperDataset> tasks = datasets == null ? experiment.defaultDatasets()
                 : datasets.stream().map(PaperDataset::of).toList();
+        if (force && resumeFrom != null) {
+            throw new IllegalArgumentException("give --force (recompute stored cells) or --resume-from (take finished"
+                    + " ones), not both");
+        }
         if (aim && aimHeldOut) {
             throw new IllegalArgumentException("give --aim or --aim-held-out, not both");
         }
@@ -119,10 +131,16 @@ final class GridCommand implements Callable<Integer> {
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 + (model == null ? "" : " --model " + model);
+        List<CellResult> earlier = earlierCells(chosenExperiment.name());
         List<CellResult> results = new java.util.ArrayList<>();
         for (long seed : runSeeds) {
             GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
                     force);
+            if (!earlier.isEmpty()) {
+                System.out.printf("seed %d: %d cells taken from %s (same cell, seed and settings)%n", seed,
+                        runner.restore(cells, earlier), resumeFrom.stream().map(Path::toString)
+                                .collect(java.util.stream.Collectors.joining(", ")));
+            }
             results.addAll(reportOnly ? runner.stored(cells) : runner.compute(chosenExperiment, cells, System.out));
         }
         if (reportOnly) {
@@ -140,6 +158,20 @@ final class GridCommand implements Callable<Integer> {
         System.out.println(markdown);
         System.out.println("wrote " + reports.resolve(reportName + ".csv") + " and " + reportName + ".md");
         return 0;
+    }
+
+    /** The rows of the --resume-from reports; each must be a report of {@code experimentName}. */
+    private List<CellResult> earlierCells(String experimentName) {
+        List<CellResult> rows = new java.util.ArrayList<>();
+        for (Path file : resumeFrom == null ? List.<Path>of() : resumeFrom) {
+            ReportReader.Report report = ReportReader.read(file);
+            if (!report.experiment().equals(experimentName)) {
+                throw new ModelFileException(file, "is a report of " + report.experiment() + ", not of " + experimentName,
+                        "Give --resume-from a report this grid wrote (reports/" + experimentName + "*.csv)");
+            }
+            rows.addAll(report.results());
+        }
+        return rows;
     }
 
     /** The experiment's name for the quick profile on its own model, else followed by the profile and model. */

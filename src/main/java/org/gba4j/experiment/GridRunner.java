@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gba4j.config.ConfigPairs;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
@@ -59,6 +60,39 @@ public record GridRunner(Profile profile, long seed, ProjectDatasets datasets, P
             store.find(cell, CellConfiguration.fingerprint(cell, profile, seed)).ifPresent(results::add);
         }
         return results;
+    }
+
+    /**
+     * Stores as finished those of {@code cells} that {@code earlier} holds for this seed with exactly the settings the
+     * cell has now (every recorded setting equal, and its fingerprint): the rows of report CSVs a grid wrote
+     * ({@link ReportReader}), e.g. a committed report whose work folder went with its machine. Cells already stored, and
+     * rows of other cells, seeds or settings, are left alone (those cells are computed as usual). Returns how many
+     * cells were stored.
+     */
+    public int restore(List<Cell> cells, List<CellResult> earlier) {
+        CellStore store = new CellStore(work.resolve("cells"));
+        Map<String, Cell> byId = new LinkedHashMap<>();
+        cells.forEach(c -> byId.put(c.id(), c));
+        Map<Cell, CellResult> found = new LinkedHashMap<>();
+        for (CellResult row : earlier) {
+            Cell cell = byId.get(row.cell().id());
+            if (cell == null || !Long.toString(seed).equals(row.run().get("seed"))) {
+                continue;
+            }
+            Map<String, String> now = CellConfiguration.of(cell, profile, seed);
+            String fingerprint = ConfigPairs.fingerprint(now);
+            if (now.equals(row.settings()) && fingerprint.equals(row.fingerprint())
+                    && store.find(cell, fingerprint).isEmpty()) {
+                found.putIfAbsent(cell, row);
+            }
+        }
+        if (found.isEmpty()) {
+            return 0;
+        }
+        try (RunLock lock = RunLock.acquire(work)) {
+            found.values().forEach(store::save);
+        }
+        return found.size();
     }
 
     private List<CellResult> computeLocked(Experiment experiment, List<Cell> cells, GridData data, PrintStream out) {
