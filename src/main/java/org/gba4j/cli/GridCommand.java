@@ -15,7 +15,6 @@ import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
 import org.gba4j.experiment.ReportReader;
 import org.gba4j.experiment.ReportWriter;
-import org.gba4j.files.ModelFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,9 +68,10 @@ final class GridCommand implements Callable<Integer> {
     boolean aimHeldOut;
 
     @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take finished cells from"
-            + " report CSVs this grid wrote before (e.g. the committed reports/NAME.csv, when its work folder went with"
-            + " another machine): a row of the same cell and seed whose recorded settings all equal the cell's current"
-            + " ones is stored under --out as finished instead of being recomputed; other rows are ignored")
+            + " report CSVs written before (e.g. the committed reports/NAME.csv, when its work folder went with another"
+            + " machine; a report of another grid gives the cells the grids share): a row of the same cell and seed whose"
+            + " recorded settings all equal the cell's current ones is stored under --out as finished instead of being"
+            + " recomputed; other rows are ignored")
     List<Path> resumeFrom;
 
     @Option(names = "--force", description = "recompute cells already stored (shared models are reused)")
@@ -131,7 +131,7 @@ final class GridCommand implements Callable<Integer> {
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 + (model == null ? "" : " --model " + model);
-        List<CellResult> earlier = earlierCells(chosenExperiment.name());
+        List<CellResult> earlier = earlierCells();
         List<CellResult> results = new java.util.ArrayList<>();
         for (long seed : runSeeds) {
             GridRunner runner = new GridRunner(chosen, seed, ProjectDatasets.locate(), GridRunner.workFolder(out, chosen, seed),
@@ -160,16 +160,15 @@ final class GridCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The rows of the --resume-from reports; each must be a report of {@code experimentName}. */
-    private List<CellResult> earlierCells(String experimentName) {
+    /**
+     * The rows of the --resume-from reports. A report of another grid is welcome: a cell is the same cell whichever grid
+     * ran it (the work folder shares it by its settings' fingerprint), and only rows whose settings equal this grid's
+     * cells are taken (table12's BadNets cells are table2's).
+     */
+    private List<CellResult> earlierCells() {
         List<CellResult> rows = new java.util.ArrayList<>();
         for (Path file : resumeFrom == null ? List.<Path>of() : resumeFrom) {
-            ReportReader.Report report = ReportReader.read(file);
-            if (!report.experiment().equals(experimentName)) {
-                throw new ModelFileException(file, "is a report of " + report.experiment() + ", not of " + experimentName,
-                        "Give --resume-from a report this grid wrote (reports/" + experimentName + "*.csv)");
-            }
-            rows.addAll(report.results());
+            rows.addAll(ReportReader.read(file).results());
         }
         return rows;
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --resume-from}: a grid whose work folder is gone (a new machine) takes its finished cells back from the report
- * CSV it wrote, but only a row of the same cell and seed whose recorded settings equal the cell's current ones.
+ * CSV it wrote, but only a row of the same cell and seed whose recorded settings equal the cell's current ones; a
+ * report of another grid gives the cells the two grids share.
  */
 class ResumeFromReportTest {
     private static final Profile PROFILE = Profile.QUICK;
@@ -70,21 +71,39 @@ class ResumeFromReportTest {
     }
 
     @Test
-    void aReportOfAnotherGridIsRefused() throws Exception {
+    void aReportOfAnotherGridGivesTheCellsTheGridsShare() throws Exception {
+        // table12's first MR cell (BadNets with cf, no defense) is also a cell of table2; its PT cell is not
+        Cell shared = CELLS.get(0);
+        Cell table12Only = CELLS.stream().filter(c -> c.defense().equals("pt")).findFirst().orElseThrow();
+        List<Cell> table2 = new Table2().cells(List.of(PaperDataset.MR));
+        assertTrue(table2.contains(shared) && !table2.contains(table12Only), "the premise: " + table2);
+        ReportWriter.write(new Table12(), List.of(row(shared, 42, settings(shared, 42), 0.25),
+                row(table12Only, 42, settings(table12Only, 42), 0.5)), List.of(PaperDataset.MR), dir, "cmd", PROFILE,
+                CELLS.size());
+        Path earlier = dir.resolve("table12.csv");
+        Path out = dir.resolve("out");
+        Cli.Result r = Cli.run("table2", "--datasets", "mr", "--out", out.toString(), "--reports",
+                dir.resolve("reports").toString(), "--report-only", "--resume-from", earlier.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("seed 42: 1 cells taken from " + earlier), r.out());
+        try (var files = Files.list(out.resolve("quick-minilm-seed42/cells"))) {
+            assertEquals(List.of(shared.id() + ".json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        List<String> report = Files.readAllLines(dir.resolve("reports/table2.csv"));
+        assertEquals(2, report.size(), String.join("\n", report));
+        assertTrue(report.get(1).startsWith("table2,minilm,mr,badnets,cf,none,"), report.get(1));
+    }
+
+    @Test
+    void forceWithResumeFromIsRefused() throws Exception {
         ReportWriter.write(new Table12(), List.of(row(CELLS.get(0), 42, settings(CELLS.get(0), 42), 0.25)),
                 List.of(PaperDataset.MR), dir, "cmd", PROFILE, CELLS.size());
-        Path earlier = dir.resolve("table12.csv");
-        Cli.Result r = Cli.run("table2", "--datasets", "mr", "--out", dir.resolve("out").toString(), "--reports",
-                dir.resolve("reports").toString(), "--report-only", "--resume-from", earlier.toString());
-        assertEquals(2, r.code());
-        assertEquals(1, r.errors().size(), r.err());
-        assertTrue(r.errors().get(0).contains("is a report of table12, not of table2"), r.err());
-        assertFalse(r.hasStackTrace());
-        assertFalse(Files.exists(dir.resolve("out/quick-minilm-seed42/cells")));
-
-        Cli.Result both = Cli.run("table12", "--force", "--resume-from", earlier.toString(), "--out",
+        Cli.Result both = Cli.run("table12", "--force", "--resume-from", dir.resolve("table12.csv").toString(), "--out",
                 dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
         assertEquals(2, both.code());
+        assertEquals(1, both.errors().size(), both.err());
         assertTrue(both.errors().get(0).contains("not both"), both.err());
+        assertFalse(both.hasStackTrace());
+        assertFalse(Files.exists(dir.resolve("out/quick-minilm-seed42/cells")));
     }
 }
