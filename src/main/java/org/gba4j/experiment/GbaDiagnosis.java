@@ -13,10 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.defense.Defenses;
+import org.gba4j.eval.BackdoorEvaluation;
 import org.gba4j.eval.Metrics;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
@@ -87,6 +89,8 @@ public final class GbaDiagnosis {
 
     /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
+    /** A diagnostic rung: the default bar, plus each trigger's rank, flip rate, lift and test ASR ({@link #perTrigger}). */
+    static final String PER_TRIGGER = "gba-aimed-per-trigger";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -140,6 +144,7 @@ public final class GbaDiagnosis {
         }
         // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
         rungs.add(new Rung(CONTEXT_RANK, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
+        rungs.add(new Rung(PER_TRIGGER, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
         rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
         rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
         for (double eta : broadcastRates) {
@@ -166,7 +171,7 @@ public final class GbaDiagnosis {
             for (String attack : attacks) {
                 Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, this::progress);
                 if (extras) {
-                    unit(attack, task, "step0", "batch0", () -> step0(backdoor, task));
+                    unit(attack, task, "step0", "batch0", () -> step0(attack, backdoor, task));
                 }
                 for (Rung rung : rungs) {
                     unit(attack, task, "ladder", rung.name(), () -> {
@@ -177,7 +182,7 @@ public final class GbaDiagnosis {
                         } else if (rung.bar() != null) {
                             defended = barred(attack, task, backdoor, rung, values);
                         } else {
-                            defended = adapt(backdoor.encoder(), task, rung);
+                            defended = adapt(backdoor.encoder(), attack, task, rung);
                             if (defended.config().aim().enabled()) {
                                 values.putAll(aimed(defended.suspects(), backdoor));
                             }
@@ -188,8 +193,9 @@ public final class GbaDiagnosis {
                     });
                 }
                 unit(attack, task, "ladder", "floor", () -> {
-                    PromptClassifier clean = floors.computeIfAbsent(task.name(), k -> adapt(base.weights(), task,
-                            new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c)));
+                    // NeuBA's floor adapts on the rows its cells adapt on, as the grids' floors do
+                    PromptClassifier clean = floors.computeIfAbsent(task.name() + "/" + rows(attack, task).size(),
+                            k -> adapt(base.weights(), attack, task, new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c)));
                     return scores(clean, backdoor, task);
                 });
                 if (extras) {
@@ -206,12 +212,22 @@ public final class GbaDiagnosis {
                 Double.isNaN(p.loss()) ? "" : p.describe(), p.secondsPerStep()), p.done() == p.total());
     }
 
-    private PromptClassifier adapt(BertWeights start, PaperDataset task, Rung rung) {
+    private PromptClassifier adapt(BertWeights start, String attack, PaperDataset task, Rung rung) {
         PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
         PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        classifier.train(data.promptTrain(task), List.of(), this::progress);
+        classifier.train(rows(attack, task), List.of(), this::progress);
         return classifier;
+    }
+
+    /**
+     * The clean rows prompt adaptation fits against {@code attack}: the grids' rule
+     * ({@link CellConfiguration#adaptsOnAttackerRows}): the attacker's rows for an encoder never fine-tuned on the
+     * task (NeuBA's) where the profile says so, else the defender's.
+     */
+    private List<LabeledText> rows(String attack, PaperDataset task) {
+        return Backdoors.adaptsUntunedEncoder(attack) && profile.untunedAdaptsOnAttackerRows() ? data.attackTrain(task)
+                : data.promptTrain(task);
     }
 
     /**
@@ -232,13 +248,17 @@ public final class GbaDiagnosis {
                 .mapToDouble(TriggerScan.Suspect::lift).max().orElse(Double.NaN));
         values.put("candidates_checked", (double) shared.candidates().size());
         int target = backdoor.probes().get(0).target();
-        // the best (lowest) rank of any trigger in its target class's probe ranking: a trigger ranked past the
-        // candidates per class is never checked, whatever the bar
-        values.put("trigger_probe_rank", (double) java.util.Arrays.stream(shared.ranks()[target]).filter(r -> r > 0)
-                .min().orElse(-1));
+        // the best (lowest) rank of any trigger in its own target class's probe ranking (NeuBA: each trigger has its
+        // class): a trigger ranked past the candidates per class is never checked, whatever the bar
+        values.put("trigger_probe_rank", (double) triggerRanks(backdoor, shared.ranks()).values().stream()
+                .filter(r -> r > 0).min(Integer::compare).orElse(-1));
+        if (rung.name().equals(PER_TRIGGER)) {
+            values.putAll(perTrigger(backdoor, task, shared, rung.heldOut() ? heldOutFirst(attack, task) : rows(attack, task),
+                    rung.bar()));
+        }
         if (rung.name().equals(CONTEXT_RANK)) {
             values.put("trigger_context_rank", (double) TriggerScan.contextRank(shared.adapted(), base.tokenizer(),
-                    data.promptTrain(task), target, triggerIds(backdoor)));
+                    rows(attack, task), target, triggerIds(backdoor)));
         }
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
@@ -279,11 +299,11 @@ public final class GbaDiagnosis {
             done = new Checked(alone.adapted(), List.copyOf(union.values()), ranks, alone.seconds() + context.seconds());
         } else {
             long start = System.nanoTime();
-            PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a -> adapt(backdoor.encoder(),
-                    task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
+            PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a ->
+                    adapt(backdoor.encoder(), attack, task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
             List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(),
-                    rung.heldOut() ? heldOutFirst(task) : data.promptTrain(task), bar, triggerIds(backdoor), ranks,
+                    rung.heldOut() ? heldOutFirst(attack, task) : rows(attack, task), bar, triggerIds(backdoor), ranks,
                     this::progress);
             done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         }
@@ -296,12 +316,59 @@ public final class GbaDiagnosis {
      * the first rows of each class (the held-out ones), and a token of either part is not eligible, as a defender
      * with both would exclude it.
      */
-    private List<LabeledText> heldOutFirst(PaperDataset task) {
-        List<LabeledText> own = data.promptTrain(task);
+    private List<LabeledText> heldOutFirst(String attack, PaperDataset task) {
+        List<LabeledText> own = rows(attack, task);
         List<LabeledText> dev = data.dev(task);
         List<LabeledText> rows = new ArrayList<>(dev.subList(0, Math.min(dev.size(), own.size())));
         rows.addAll(own);
         return rows;
+    }
+
+    /** Each trigger's 1-based rank in its own target class's probe ranking (-1: not eligible), by trigger. */
+    private Map<String, Integer> triggerRanks(Backdoor backdoor, int[][] ranks) {
+        int[] watched = triggerIds(backdoor);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            for (String trigger : probe.triggers()) {
+                int id = Triggers.singleTokenId(trigger, base.tokenizer());
+                int w = java.util.stream.IntStream.range(0, watched.length).filter(i -> watched[i] == id).findFirst()
+                        .orElseThrow();
+                out.merge(trigger, ranks[probe.target()][w], (a, b) -> a < 0 ? b : b < 0 ? a : Math.min(a, b));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Each trigger towards its own target class: its rank in the probe ranking ({@code rank:<trigger>}), its flip rate
+     * and lift when inserted into the scan's rows as a candidate would be ({@code flip_rate:}, {@code lift:}; measured
+     * whether or not the probes ranked it), its test ASR alone ({@code test_asr:}) and its class's clean target rate
+     * on test. Why: NeuBA's six triggers
+     * each have their own class, and none was moved by the scan on any task (reports/table2-aimed-seed43.md); this
+     * says whether they were ranked past the candidates or checked and found under the bar.
+     */
+    private Map<String, Double> perTrigger(Backdoor backdoor, PaperDataset task, Checked shared,
+                                           List<LabeledText> scanRows, TriggerScan.Config bar) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, Integer> ranks = triggerRanks(backdoor, shared.ranks());
+        List<LabeledText> test = data.test(task);
+        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+        int[] predicted = shared.adapted().predict(test);
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            for (String trigger : probe.triggers()) {
+                int id = Triggers.singleTokenId(trigger, base.tokenizer());
+                TriggerScan.Suspect alone = TriggerScan.check(shared.adapted(), base.tokenizer(), scanRows, bar, id,
+                        probe.target());
+                values.put("rank:" + trigger, (double) ranks.get(trigger));
+                values.put("flip_rate:" + trigger, alone.flipRate());
+                values.put("lift:" + trigger, alone.lift());
+                List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
+                values.put("test_asr:" + trigger, BackdoorEvaluation.attackSuccessRate(shared.adapted(), others,
+                        new Poisoner(List.of(trigger), probe.target(), seed), 1, backdoor.position()));
+                values.put("test_clean_target_rate:" + trigger, Metrics.cleanTargetRate(predicted, gold, probe.target()));
+            }
+        }
+        return values;
     }
 
     private static Rung withBar(Rung rung, TriggerScan.Config bar) {
@@ -320,17 +387,19 @@ public final class GbaDiagnosis {
         return values;
     }
 
-    /** ACC, ASR and clean target rate on test and dev, and the majority-class rate of each. */
+    /**
+     * ACC, ASR and clean target rate (the largest over the probes, as the grids report it) on test and dev, and the
+     * majority-class rate of each.
+     */
     private Map<String, Double> scores(TextClassifier classifier, Backdoor backdoor, PaperDataset task) {
         Map<String, Double> values = new LinkedHashMap<>();
         for (String split : List.of("test", "dev")) {
             List<LabeledText> rows = split.equals("test") ? data.test(task) : data.dev(task);
             int[] gold = rows.stream().mapToInt(LabeledText::label).toArray();
             int[] predicted = classifier.predict(rows);
-            int target = backdoor.probes().get(0).target();
             values.put(split + "_acc", Metrics.accuracy(predicted, gold));
             values.put(split + "_asr", Scoring.attackSuccessRate(classifier, rows, backdoor, seed));
-            values.put(split + "_clean_target_rate", Metrics.cleanTargetRate(predicted, gold, target));
+            values.put(split + "_clean_target_rate", Scoring.cleanTargetRate(predicted, gold, backdoor));
             values.put(split + "_majority", Metrics.majorityRate(gold));
         }
         return values;
@@ -352,11 +421,11 @@ public final class GbaDiagnosis {
     }
 
     /** Step 0 of GBA on the first clean batch, before any update. */
-    private Map<String, Double> step0(Backdoor backdoor, PaperDataset task) {
+    private Map<String, Double> step0(String attack, Backdoor backdoor, PaperDataset task) {
         PromptConfig config = profile.prompt(PromptMode.GBA, task, seed);
         PromptClassifier classifier = new PromptClassifier(backdoor.encoder(), base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        List<LabeledText> train = data.promptTrain(task);
+        List<LabeledText> train = rows(attack, task);
         MaskedTokenBatch batch = classifier.encoder().batch(train.subList(0, Math.min(config.batchSize(), train.size())),
                 classifier.labels());
         GradientStep.Result result = GradientStep.run(classifier.model(), batch, List.of(WORD_EMBEDDINGS));

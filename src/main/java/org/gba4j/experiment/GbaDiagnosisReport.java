@@ -86,6 +86,7 @@ public final class GbaDiagnosisReport {
                         num(m.get("rmse_before")), num(m.get("rmse_after")), m.getOrDefault("seconds", Double.NaN)));
             }
             md.append(scan(ladder));
+            md.append(perTrigger(ladder));
             md.append("\n## Chosen on dev\n\n");
             md.append("Per attack and task: the rung with the lowest dev ASR among those whose dev ACC is at most "
                     + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores.\n\n");
@@ -129,6 +130,35 @@ public final class GbaDiagnosisReport {
                     m.get("candidates_checked"), m.getOrDefault("suspects", Double.NaN), pct(m.get("triggers_found")),
                     m.getOrDefault("trigger_probe_rank", Double.NaN), flip == null || flip.isNaN() ? "not checked"
                             : num(flip) + " / " + num(m.get("trigger_best_lift")), num(m.get("best_other_lift_to_target"))));
+        }
+        return md.toString();
+    }
+
+    /**
+     * Each trigger of a per-trigger rung towards its own class (NeuBA's six have six classes): its rank in the probes
+     * (past the candidates per class: never checked), its flip rate and lift on the scan's rows, and its test ASR beside
+     * its class's clean target rate. A trigger with a test ASR well over its clean target rate survived the adaptation;
+     * a lift under the bar on the scan's rows, or a rank past the candidates, is why the scan left it.
+     */
+    static String perTrigger(Map<String, Map<String, Double>> ladder) {
+        StringBuilder md = new StringBuilder();
+        for (var row : ladder.entrySet()) {
+            Map<String, Double> m = row.getValue();
+            for (String key : m.keySet()) {
+                if (!key.startsWith("rank:")) {
+                    continue;
+                }
+                String trigger = key.substring("rank:".length());
+                if (md.isEmpty()) {
+                    md.append("\n## Each trigger towards its own class\n\n| attack / task / rung | trigger | probe rank |"
+                            + " flip rate / lift on the scan's rows | test ASR | clean target rate |\n|---|---|---|---|---|---|\n");
+                }
+                double rank = m.get(key);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s / %s | %s | %s |%n", row.getKey(), trigger,
+                        rank < 0 ? "not eligible" : String.format(Locale.ROOT, "%.0f", rank), num(m.get("flip_rate:" + trigger)),
+                        num(m.get("lift:" + trigger)), pct(m.get("test_asr:" + trigger)),
+                        pct(m.get("test_clean_target_rate:" + trigger))));
+            }
         }
         return md.toString();
     }

@@ -297,14 +297,32 @@ public final class TriggerScan {
             int done = 0;
             for (int index : candidates) {
                 long start = System.nanoTime();
-                int id = ids.get(index);
-                String token = tokenizer.token(id);
-                List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
-                checked.add(new Suspect(id, token, target, shareOf(classifier.predict(inserted), target), baseRate));
+                checked.add(inserted(classifier, tokenizer, ids.get(index), target, others, baseRate));
                 progress.accept(Progress.of(stage, ++done, candidates.size(), (System.nanoTime() - start) / 1e9));
             }
         }
         return checked;
+    }
+
+    /**
+     * Token {@code id} checked as the scan checks a candidate, whether or not a probe ranked it: inserted at the start
+     * of up to {@code config.rows()} rows of {@code clean} not of {@code target}. For the diagnosis: a trigger's own
+     * flip rate and lift, beside the bar it would have to clear.
+     */
+    public static Suspect check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean, Config config,
+                                int id, int target) {
+        List<LabeledText> others = clean.stream().filter(e -> e.label() != target).limit(config.rows()).toList();
+        if (others.isEmpty()) {
+            throw new IllegalArgumentException("no clean row outside class " + target + " to check a token on");
+        }
+        return inserted(classifier, tokenizer, id, target, others, shareOf(classifier.predict(others), target));
+    }
+
+    private static Suspect inserted(PromptClassifier classifier, Tokenizer tokenizer, int id, int target,
+                                    List<LabeledText> others, double baseRate) {
+        String token = tokenizer.token(id);
+        List<LabeledText> inserted = others.stream().map(e -> e.withText(token + " " + e.text(), e.label())).toList();
+        return new Suspect(id, token, target, shareOf(classifier.predict(inserted), target), baseRate);
     }
 
     /** Each token alone as a prompt's text: {@code [CLS] w [SEP]} + template + {@code [MASK]}; one row per token. */

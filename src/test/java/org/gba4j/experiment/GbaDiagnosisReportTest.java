@@ -68,6 +68,31 @@ class GbaDiagnosisReportTest {
     }
 
     @Test
+    void eachTriggerIsListedTowardsItsOwnClassWithItsRankRatesAndAsr() {
+        Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
+        ladder.put("neuba / fakeddit / pt-soft", Map.of("dev_asr", 0.46, "dev_acc", 0.78));
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("candidates_checked", 132.0);
+        m.put("rank:cf", 345.0);
+        m.put("flip_rate:cf", 0.28125);
+        m.put("lift:cf", 0.1875);
+        m.put("test_asr:cf", 0.4625);
+        m.put("test_clean_target_rate:cf", 0.18);
+        m.put("rank:mb", -1.0);
+        m.put("flip_rate:mb", 0.109375);
+        m.put("lift:mb", 0.015625);
+        m.put("test_asr:mb", 0.23);
+        m.put("test_clean_target_rate:mb", 0.2267);
+        ladder.put("neuba / fakeddit / gba-aimed-per-trigger", m);
+        String md = GbaDiagnosisReport.perTrigger(ladder);
+        assertTrue(md.contains("| neuba / fakeddit / gba-aimed-per-trigger | cf | 345 | 0.281 / 0.188 | 46.3 | 18.0 |"), md);
+        assertTrue(md.contains("| neuba / fakeddit / gba-aimed-per-trigger | mb | not eligible | 0.109 / 0.016 | 23.0 | 22.7 |"),
+                md);
+        assertFalse(md.contains("pt-soft"), md);
+        assertEquals("", GbaDiagnosisReport.perTrigger(Map.of("badnets / yelp / pt-soft", Map.of("dev_asr", 0.32))));
+    }
+
+    @Test
     void oneDefaultMustKeepAccuracyOnEveryPairAndThenHasTheLowestMeanDevAsr() {
         Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
         ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.98, "dev_acc", 0.63, "test_asr", 0.97, "test_acc", 0.66));

@@ -90,6 +90,25 @@ class TriggerScanTest {
     }
 
     @Test
+    void aTokenCheckedOnItsOwnScoresAsTheScanScoresIt() {
+        // the diagnosis checks each trigger whatever its rank: the same rows, the same insertion, the same rates
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptClassifier classifier = untrained(m);
+            boolean[] sample = firstEligible(classifier, m, 8);
+            TriggerScan.Config config = new TriggerScan.Config(2, 3, 0, 0, TriggerScan.Probe.ALONE);
+            List<TriggerScan.Suspect> checked = TriggerScan.check(classifier, m.tokenizer(), CLEAN, config, sample,
+                    new int[0], new int[2][0], p -> { });
+            assertEquals(6, checked.size());
+            for (TriggerScan.Suspect s : checked) {
+                assertEquals(s, TriggerScan.check(classifier, m.tokenizer(), CLEAN, config, s.id(), s.toClass()));
+            }
+            // no clean row outside the class: an error, not a rate of 0 / 0
+            assertThrows(IllegalArgumentException.class, () -> TriggerScan.check(classifier, m.tokenizer(),
+                    List.of(CLEAN.get(1)), config, checked.get(0).id(), 1));
+        }
+    }
+
+    @Test
     void reportsEveryStageOfTheScanToItsEnd() {
         // both probes, two classes: the alone probe, then per class the in-context probe and the checks
         try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
