@@ -101,3 +101,14 @@ time experiments/neuba-budget.sh
 # cells); about 7 h on two cores, resumed across sessions; the committed partial report is written from what is stored:
 time $J table2 --aim --defenses none,gba --seed 43 --reports experiments/out/reports-t2-s43
 time $J table2 --aim --defenses none,gba --seed 43 --report-only --name table2-aimed-seed43
+# seed 44 of the same: 15 cells taken from table12-aimed's seed-44 report, the rest computed across sessions
+time $J table2 --aim --defenses none,gba --seed 44 --resume-from reports/table12-aimed-seed44.csv \
+    --reports experiments/out/reports-t2-s44
+time $J table2 --aim --defenses none,gba --seed 44 --report-only --name table2-aimed-seed44
+# why the scan moved none of NeuBA's triggers (table2-aimed, seed 43): each trigger towards its own class, on the
+# seed-43 NeuBA backdoors (stored), the default scan adapting on the grids' 1,000 rows
+# -> reports/gba-diagnosis-neuba-seed43.* (written as gba-diagnosis.* to its own folder, then renamed)
+for T in fakeddit agnews yelp; do
+    time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs gba-aimed-per-trigger \
+        --reports experiments/out/diag-neuba
+done

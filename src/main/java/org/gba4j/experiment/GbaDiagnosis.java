@@ -194,8 +194,9 @@ public final class GbaDiagnosis {
                 }
                 unit(attack, task, "ladder", "floor", () -> {
                     // NeuBA's floor adapts on the rows its cells adapt on, as the grids' floors do
-                    PromptClassifier clean = floors.computeIfAbsent(task.name() + "/" + rows(attack, task).size(),
-                            k -> adapt(base.weights(), attack, task, new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c)));
+                    String key = task.name() + "/" + adaptationRows(attack, task).size();
+                    PromptClassifier clean = floors.computeIfAbsent(key, k -> adapt(base.weights(), attack, task,
+                            new Rung(Defenses.PT_SOFT, PromptMode.PT_SOFT, c -> c)));
                     return scores(clean, backdoor, task);
                 });
                 if (extras) {
@@ -216,7 +217,7 @@ public final class GbaDiagnosis {
         PromptConfig config = rung.tweak().apply(profile.prompt(rung.mode(), task, seed));
         PromptClassifier classifier = new PromptClassifier(start, base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        classifier.train(rows(attack, task), List.of(), this::progress);
+        classifier.train(adaptationRows(attack, task), List.of(), this::progress);
         return classifier;
     }
 
@@ -225,7 +226,7 @@ public final class GbaDiagnosis {
      * ({@link CellConfiguration#adaptsOnAttackerRows}): the attacker's rows for an encoder never fine-tuned on the
      * task (NeuBA's) where the profile says so, else the defender's.
      */
-    private List<LabeledText> rows(String attack, PaperDataset task) {
+    private List<LabeledText> adaptationRows(String attack, PaperDataset task) {
         return Backdoors.adaptsUntunedEncoder(attack) && profile.untunedAdaptsOnAttackerRows() ? data.attackTrain(task)
                 : data.promptTrain(task);
     }
@@ -253,12 +254,11 @@ public final class GbaDiagnosis {
         values.put("trigger_probe_rank", (double) triggerRanks(backdoor, shared.ranks()).values().stream()
                 .filter(r -> r > 0).min(Integer::compare).orElse(-1));
         if (rung.name().equals(PER_TRIGGER)) {
-            values.putAll(perTrigger(backdoor, task, shared, rung.heldOut() ? heldOutFirst(attack, task) : rows(attack, task),
-                    rung.bar()));
+            values.putAll(perTrigger(backdoor, task, shared, scanRows(attack, task, rung), rung.bar()));
         }
         if (rung.name().equals(CONTEXT_RANK)) {
             values.put("trigger_context_rank", (double) TriggerScan.contextRank(shared.adapted(), base.tokenizer(),
-                    rows(attack, task), target, triggerIds(backdoor)));
+                    adaptationRows(attack, task), target, triggerIds(backdoor)));
         }
         // how far the trigger stands out: the best lift of any other candidate, towards its class and any class
         values.put("best_other_lift_to_target", shared.candidates().stream().filter(s -> !triggers.contains(s.id())
@@ -303,12 +303,16 @@ public final class GbaDiagnosis {
                     adapt(backdoor.encoder(), attack, task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
             int[][] ranks = new int[adapted.classes()][];
             List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(),
-                    rung.heldOut() ? heldOutFirst(attack, task) : rows(attack, task), bar, triggerIds(backdoor), ranks,
-                    this::progress);
+                    scanRows(attack, task, rung), bar, triggerIds(backdoor), ranks, this::progress);
             done = new Checked(adapted, candidates, ranks, (System.nanoTime() - start) / 1e9);
         }
         checked.put(key, done);
         return done;
+    }
+
+    /** The clean rows {@code rung}'s scan probes and checks: held out first, or the adaptation's own. */
+    private List<LabeledText> scanRows(String attack, PaperDataset task, Rung rung) {
+        return rung.heldOut() ? heldOutFirst(attack, task) : adaptationRows(attack, task);
     }
 
     /**
@@ -317,7 +321,7 @@ public final class GbaDiagnosis {
      * with both would exclude it.
      */
     private List<LabeledText> heldOutFirst(String attack, PaperDataset task) {
-        List<LabeledText> own = rows(attack, task);
+        List<LabeledText> own = adaptationRows(attack, task);
         List<LabeledText> dev = data.dev(task);
         List<LabeledText> rows = new ArrayList<>(dev.subList(0, Math.min(dev.size(), own.size())));
         rows.addAll(own);
@@ -343,9 +347,9 @@ public final class GbaDiagnosis {
      * Each trigger towards its own target class: its rank in the probe ranking ({@code rank:<trigger>}), its flip rate
      * and lift when inserted into the scan's rows as a candidate would be ({@code flip_rate:}, {@code lift:}; measured
      * whether or not the probes ranked it), its test ASR alone ({@code test_asr:}) and its class's clean target rate
-     * on test. Why: NeuBA's six triggers
-     * each have their own class, and none was moved by the scan on any task (reports/table2-aimed-seed43.md); this
-     * says whether they were ranked past the candidates or checked and found under the bar.
+     * on test. Why: NeuBA's six triggers each have their own class, and the scan moved none of them on any task
+     * (reports/table2-aimed-seed43.md); this says whether they were ranked past the candidates or checked and found
+     * under the bar.
      */
     private Map<String, Double> perTrigger(Backdoor backdoor, PaperDataset task, Checked shared,
                                            List<LabeledText> scanRows, TriggerScan.Config bar) {
@@ -425,7 +429,7 @@ public final class GbaDiagnosis {
         PromptConfig config = profile.prompt(PromptMode.GBA, task, seed);
         PromptClassifier classifier = new PromptClassifier(backdoor.encoder(), base.tokenizer(),
                 LabelWords.of(task.labelWords(), base.tokenizer()), config);
-        List<LabeledText> train = rows(attack, task);
+        List<LabeledText> train = adaptationRows(attack, task);
         MaskedTokenBatch batch = classifier.encoder().batch(train.subList(0, Math.min(config.batchSize(), train.size())),
                 classifier.labels());
         GradientStep.Result result = GradientStep.run(classifier.model(), batch, List.of(WORD_EMBEDDINGS));
