@@ -112,3 +112,5 @@ for T in fakeddit agnews yelp; do
     time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs gba-aimed-per-trigger \
         --reports experiments/out/diag-neuba
 done
+time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp --seed 43 --ladder-only \
+    --rungs gba-aimed-per-trigger --report-only --reports experiments/out/diag-neuba
