@@ -344,12 +344,12 @@ public final class GbaDiagnosis {
     }
 
     /**
-     * Each trigger towards its own target class: its rank in the probe ranking ({@code rank:<trigger>}), its flip rate
-     * and lift when inserted into the scan's rows as a candidate would be ({@code flip_rate:}, {@code lift:}; measured
-     * whether or not the probes ranked it), its test ASR alone ({@code test_asr:}) and its class's clean target rate
-     * on test. Why: NeuBA's six triggers each have their own class, and the scan moved none of them on any task
-     * (reports/table2-aimed-seed43.md); this says whether they were ranked past the candidates or checked and found
-     * under the bar.
+     * Each trigger towards its own target class, on the adapted classifier the scan looks at (before its pull): its
+     * rank in the probe ranking ({@code rank:<trigger>}), its flip rate and lift when inserted into the scan's rows as a
+     * candidate would be ({@code flip_rate:}, {@code lift:}; measured whether or not the probes ranked it), its test
+     * ASR alone ({@code test_asr:}) and its class's clean target rate on test. Why: NeuBA's six triggers each have
+     * their own class, and the scan moved none of them on any task (reports/table2-aimed-seed43.md); this says whether
+     * they were ranked past the candidates or checked and found under the bar.
      */
     private Map<String, Double> perTrigger(Backdoor backdoor, PaperDataset task, Checked shared,
                                            List<LabeledText> scanRows, TriggerScan.Config bar) {

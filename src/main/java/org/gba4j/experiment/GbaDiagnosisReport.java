@@ -150,7 +150,8 @@ public final class GbaDiagnosisReport {
                 }
                 String trigger = key.substring("rank:".length());
                 if (md.isEmpty()) {
-                    md.append("\n## Each trigger towards its own class\n\nThe probe rank is the better of the alone and"
+                    md.append("\n## Each trigger towards its own class\n\nMeasured on the adapted classifier the scan looks"
+                            + " at, before its pull. The probe rank is the better of the alone and"
                             + " the in-context probe's; with the default context pool of 2,000, 2001 means past the alone"
                             + " probe's top 2,000 and so never probed in context.\n\n| attack / task / rung | trigger |"
                             + " probe rank"
