@@ -40,7 +40,15 @@ final class CellConfiguration {
      */
     static boolean adaptsOnAttackerRows(Cell cell, Profile profile) {
         return Defenses.promptBased(cell.defense()) && !cell.params().containsKey("fraction")
-                && Backdoors.adaptsUntunedEncoder(cell.attack()) && profile.untunedAdaptsOnAttackerRows();
+                && promptAdaptsOnAttackerRows(cell.attack(), profile);
+    }
+
+    /**
+     * Whether prompt adaptation against {@code attack} fits the attacker's rows: its encoder was never fine-tuned on
+     * the task, and the profile says so. The grids' cells and the diagnosis both decide by this.
+     */
+    static boolean promptAdaptsOnAttackerRows(String attack, Profile profile) {
+        return Backdoors.adaptsUntunedEncoder(attack) && profile.untunedAdaptsOnAttackerRows();
     }
 
     static String fingerprint(Cell cell, Profile profile, long seed) {

@@ -222,12 +222,12 @@ public final class GbaDiagnosis {
     }
 
     /**
-     * The clean rows prompt adaptation fits against {@code attack}: the grids' rule
-     * ({@link CellConfiguration#adaptsOnAttackerRows}): the attacker's rows for an encoder never fine-tuned on the
-     * task (NeuBA's) where the profile says so, else the defender's.
+     * The clean rows prompt adaptation fits against {@code attack}, by the grids' rule
+     * ({@link CellConfiguration#promptAdaptsOnAttackerRows}): the attacker's rows for an encoder never fine-tuned on
+     * the task (NeuBA's) where the profile says so, else the defender's.
      */
     private List<LabeledText> adaptationRows(String attack, PaperDataset task) {
-        return Backdoors.adaptsUntunedEncoder(attack) && profile.untunedAdaptsOnAttackerRows() ? data.attackTrain(task)
+        return CellConfiguration.promptAdaptsOnAttackerRows(attack, profile) ? data.attackTrain(task)
                 : data.promptTrain(task);
     }
 
@@ -359,6 +359,7 @@ public final class GbaDiagnosis {
         int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
         int[] predicted = shared.adapted().predict(test);
         for (Backdoor.Probe probe : backdoor.probes()) {
+            List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
             for (String trigger : probe.triggers()) {
                 int id = Triggers.singleTokenId(trigger, base.tokenizer());
                 TriggerScan.Suspect alone = TriggerScan.check(shared.adapted(), base.tokenizer(), scanRows, bar, id,
@@ -366,7 +367,6 @@ public final class GbaDiagnosis {
                 values.put("rank:" + trigger, (double) ranks.get(trigger));
                 values.put("flip_rate:" + trigger, alone.flipRate());
                 values.put("lift:" + trigger, alone.lift());
-                List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
                 values.put("test_asr:" + trigger, BackdoorEvaluation.attackSuccessRate(shared.adapted(), others,
                         new Poisoner(List.of(trigger), probe.target(), seed), 1, backdoor.position()));
                 values.put("test_clean_target_rate:" + trigger, Metrics.cleanTargetRate(predicted, gold, probe.target()));

@@ -154,8 +154,7 @@ public final class GbaDiagnosisReport {
                             + " at, before its pull. The probe rank is the better of the alone and"
                             + " the in-context probe's; with the default context pool of 2,000, 2001 means past the alone"
                             + " probe's top 2,000 and so never probed in context.\n\n| attack / task / rung | trigger |"
-                            + " probe rank"
-                            + " | flip rate / lift on the scan's rows | test ASR | clean target rate |\n"
+                            + " probe rank | flip rate / lift on the scan's rows | test ASR | clean target rate |\n"
                             + "|---|---|---|---|---|---|\n");
                 }
                 double rank = m.get(key);
