@@ -31,6 +31,7 @@ import org.gba4j.prompt.LabelWords;
 import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
+import org.gba4j.prompt.RepresentationProbe;
 import org.gba4j.prompt.TriggerScan;
 import org.gba4j.train.GradientStep;
 import org.gba4j.train.MaskedTokenBatch;
@@ -91,6 +92,12 @@ public final class GbaDiagnosis {
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
     /** A diagnostic rung: the default bar, plus each trigger's rank, flip rate, lift and test ASR ({@link #perTrigger}). */
     static final String PER_TRIGGER = "gba-aimed-per-trigger";
+    /**
+     * Rungs of the default bar that also pull the N tokens most consistent in the downloaded encoder
+     * ({@link RepresentationProbe}), named with this prefix and N; they record each trigger's consistency rank in the
+     * downloaded and in the never-attacked encoder.
+     */
+    static final String CLS_CONSISTENCY = "gba-aimed-cls-consistency-";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -112,6 +119,7 @@ public final class GbaDiagnosis {
     private final Map<String, PromptClassifier> floors = new HashMap<>();
     private final Map<String, Checked> checked = new HashMap<>();
     private final Map<String, PromptClassifier> adaptedGba = new HashMap<>();
+    private final Map<String, double[]> consistency = new HashMap<>();
 
     public GbaDiagnosis(PretrainedModel base, Profile profile, long seed, GridData data, Path runFolder, PrintStream out) {
         this.base = base;
@@ -145,6 +153,9 @@ public final class GbaDiagnosis {
         // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
         rungs.add(new Rung(CONTEXT_RANK, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
         rungs.add(new Rung(PER_TRIGGER, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
+        for (int n : List.of(20, 50)) {
+            rungs.add(new Rung(CLS_CONSISTENCY + n, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
+        }
         rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
         rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
         for (double eta : broadcastRates) {
@@ -240,6 +251,9 @@ public final class GbaDiagnosis {
         Checked shared = shared(attack, task, backdoor, rung);
         PromptClassifier copy = shared.adapted().resized(shared.adapted().config().maxLength());
         List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
+        if (rung.name().startsWith(CLS_CONSISTENCY)) {
+            suspects = withConsistent(suspects, attack, task, backdoor, shared.adapted(), rung, values);
+        }
         TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
         values.putAll(aimed(suspects, backdoor));
         java.util.Set<Integer> triggers = triggerSet(backdoor);
@@ -373,6 +387,39 @@ public final class GbaDiagnosis {
             }
         }
         return values;
+    }
+
+    /**
+     * {@code suspects} and the rung's N tokens most consistent in the downloaded encoder, each once (a token the scan
+     * found keeps its class); {@code values} gets each trigger's consistency rank ({@code cls_rank:<trigger>}) in
+     * the downloaded encoder and in the never-attacked one ({@code cls_rank_never_attacked:}): how far the planted
+     * mapping, rather than the word itself, sets the trigger apart.
+     */
+    private List<TriggerScan.Suspect> withConsistent(List<TriggerScan.Suspect> suspects, String attack, PaperDataset task,
+                                                     Backdoor backdoor, PromptClassifier adapted, Rung rung,
+                                                     Map<String, Double> values) {
+        int n = Integer.parseInt(rung.name().substring(CLS_CONSISTENCY.length()));
+        List<LabeledText> rows = scanRows(attack, task, rung);
+        List<Integer> ids = RepresentationProbe.eligibleIds(adapted, base.tokenizer(), rows);
+        double[] attacked = consistency.computeIfAbsent(attack + "/" + task.name(),
+                k -> RepresentationProbe.consistency(backdoor.encoder(), base.tokenizer(), ids, rows, this::progress));
+        double[] clean = consistency.computeIfAbsent("never-attacked/" + task.name() + "/" + rows.size(),
+                k -> RepresentationProbe.consistency(base.weights(), base.tokenizer(), ids, rows, this::progress));
+        for (Backdoor.Probe probe : backdoor.probes()) {
+            for (String trigger : probe.triggers()) {
+                int index = ids.indexOf(Triggers.singleTokenId(trigger, base.tokenizer()));
+                values.put("cls_rank:" + trigger, index < 0 ? -1.0 : RepresentationProbe.rank(attacked, index));
+                values.put("cls_rank_never_attacked:" + trigger, index < 0 ? -1.0 : RepresentationProbe.rank(clean, index));
+            }
+        }
+        List<TriggerScan.Suspect> out = new ArrayList<>(suspects);
+        java.util.Set<Integer> seen = new java.util.HashSet<>(suspects.stream().map(TriggerScan.Suspect::id).toList());
+        java.util.stream.IntStream.range(0, ids.size()).boxed()
+                .sorted(java.util.Comparator.comparingDouble(i -> -attacked[i])).limit(n).map(ids::get)
+                .filter(seen::add)
+                .forEach(id -> out.add(new TriggerScan.Suspect(id, base.tokenizer().token(id), -1, Double.NaN, Double.NaN)));
+        values.put("consistent_pulled", (double) (out.size() - suspects.size()));
+        return out;
     }
 
     private static Rung withBar(Rung rung, TriggerScan.Config bar) {

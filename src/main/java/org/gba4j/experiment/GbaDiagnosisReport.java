@@ -87,6 +87,7 @@ public final class GbaDiagnosisReport {
             }
             md.append(scan(ladder));
             md.append(perTrigger(ladder));
+            md.append(consistencyRanks(ladder));
             md.append("\n## Chosen on dev\n\n");
             md.append("Per attack and task: the rung with the lowest dev ASR among those whose dev ACC is at most "
                     + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores.\n\n");
@@ -165,6 +166,38 @@ public final class GbaDiagnosisReport {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Each trigger's rank by the representation probe ({@link org.gba4j.prompt.RepresentationProbe}) among the tokens
+     * eligible for the scan, in the downloaded encoder and in the never-attacked one: a trigger ranked within the
+     * rung's N in the first and far down in the second is found by the planted mapping, not by the word itself.
+     */
+    static String consistencyRanks(Map<String, Map<String, Double>> ladder) {
+        StringBuilder md = new StringBuilder();
+        for (var row : ladder.entrySet()) {
+            Map<String, Double> m = row.getValue();
+            for (String key : m.keySet()) {
+                if (!key.startsWith("cls_rank:")) {
+                    continue;
+                }
+                String trigger = key.substring("cls_rank:".length());
+                if (md.isEmpty()) {
+                    md.append("\n## Each trigger in the downloaded encoder's [CLS] output\n\nRank by how alike the token"
+                            + " makes the [CLS] outputs of the 3 shortest clean rows (1 = most alike) among the tokens the scan"
+                            + " may move; the rung pulls the N highest (its name's last number) beside the scan's suspects."
+                            + "\n\n| attack / task / rung | trigger | rank, downloaded encoder | rank, never-attacked encoder |"
+                            + "\n|---|---|---|---|\n");
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", row.getKey(), trigger, rank(m.get(key)),
+                        rank(m.get("cls_rank_never_attacked:" + trigger))));
+            }
+        }
+        return md.toString();
+    }
+
+    private static String rank(Double r) {
+        return r == null || r.isNaN() ? "-" : r < 0 ? "not eligible" : String.format(Locale.ROOT, "%.0f", r);
     }
 
     /**

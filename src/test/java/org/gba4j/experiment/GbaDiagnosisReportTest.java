@@ -93,6 +93,19 @@ class GbaDiagnosisReportTest {
     }
 
     @Test
+    void eachTriggersConsistencyRankIsListedForBothEncoders() {
+        Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
+        ladder.put("neuba / yelp / gba-aimed-cls-consistency-20", Map.of("cls_rank:tq", 3.0,
+                "cls_rank_never_attacked:tq", 4120.0, "cls_rank:mn", -1.0, "cls_rank_never_attacked:mn", -1.0));
+        ladder.put("neuba / yelp / pt-soft", Map.of("dev_asr", 0.2));
+        String md = GbaDiagnosisReport.consistencyRanks(ladder);
+        assertTrue(md.contains("| neuba / yelp / gba-aimed-cls-consistency-20 | tq | 3 | 4120 |"), md);
+        assertTrue(md.contains("| neuba / yelp / gba-aimed-cls-consistency-20 | mn | not eligible | not eligible |"), md);
+        assertFalse(md.contains("pt-soft"), md);
+        assertEquals("", GbaDiagnosisReport.consistencyRanks(Map.of("badnets / yelp / pt-soft", Map.of("dev_asr", 0.32))));
+    }
+
+    @Test
     void oneDefaultMustKeepAccuracyOnEveryPairAndThenHasTheLowestMeanDevAsr() {
         Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
         ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.98, "dev_acc", 0.63, "test_asr", 0.97, "test_acc", 0.66));

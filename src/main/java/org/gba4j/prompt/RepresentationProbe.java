@@ -1,0 +1,164 @@
+package org.gba4j.prompt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.gba4j.classify.TextClassifier.Progress;
+import org.gba4j.data.LabeledText;
+import org.gba4j.model.BertModel;
+import org.gba4j.model.BertWeights;
+import org.gba4j.model.TokenBatch;
+import org.gba4j.text.Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Triggers seen in the downloaded encoder rather than in an adapted classifier's predictions: how alike a token makes
+ * the encoder's {@code [CLS]} outputs of different texts.
+ *
+ * <p>Why: NeuBA plants its triggers by forcing {@code [CLS]}'s output to a fixed vector whatever the text (appendix
+ * B.4). A prompt classifier reads the {@code [MASK]} position, not {@code [CLS]}, and after adaptation the surviving
+ * trigger flips too few rows for the {@link TriggerScan} to rank it among its candidates
+ * (reports/gba-diagnosis-neuba-seed43.md). Before adaptation the encoder still carries the planted mapping.
+ *
+ * <p>How: each token is put at the start of a few clean rows ({@code [CLS] w row [SEP]}); each row's outputs are
+ * centred on their mean over all probed tokens (every {@code [CLS]} output shares one large direction); the score is
+ * the mean cosine between the rows' centred outputs. A token the encoder ignores scores near 0 or at random; a token
+ * that overrides the text, as a planted trigger does, scores near 1.
+ */
+public final class RepresentationProbe {
+    /** Clean rows each token is put in front of (the shortest ones: the probe is a pass over the vocabulary per row). */
+    public static final int ROWS = 3;
+    /** Row tokens kept after the probed token: the planted mapping fires at the start of a text. */
+    private static final int MAX_ROW_TOKENS = 16;
+    private static final int BATCH = 512;
+
+    private RepresentationProbe() {
+    }
+
+    /**
+     * The consistency score of each of {@code ids} in {@code encoder}: the mean pairwise cosine of its centred
+     * {@code [CLS]} outputs in front of the {@link #ROWS} shortest of {@code clean}.
+     */
+    public static double[] consistency(BertWeights encoder, Tokenizer tokenizer, List<Integer> ids,
+                                       List<LabeledText> clean, Consumer<Progress> progress) {
+        List<int[]> rows = clean.stream().map(e -> tokenizer.ids(e.text())).filter(r -> r.length > 0)
+                .sorted(Comparator.comparingInt(r -> r.length)).limit(ROWS)
+                .map(r -> Arrays.copyOf(r, Math.min(r.length, MAX_ROW_TOKENS))).toList();
+        if (rows.size() < 2) {
+            throw new IllegalArgumentException("the representation probe needs at least 2 clean rows with text, got "
+                    + rows.size());
+        }
+        double[][][] centred = new double[rows.size()][][];
+        for (int r = 0; r < rows.size(); r++) {
+            centred[r] = centre(clsOutputs(encoder, tokenizer, ids, rows.get(r), "probe: [CLS] in front of clean row "
+                    + (r + 1) + " of " + rows.size(), progress));
+        }
+        double[] scores = new double[ids.size()];
+        int pairs = rows.size() * (rows.size() - 1) / 2;
+        for (int i = 0; i < scores.length; i++) {
+            double sum = 0;
+            for (int a = 0; a < rows.size(); a++) {
+                for (int b = a + 1; b < rows.size(); b++) {
+                    sum += cosine(centred[a][i], centred[b][i]);
+                }
+            }
+            scores[i] = sum / pairs;
+        }
+        return scores;
+    }
+
+    /**
+     * The {@code n} tokens a defender would pull: among the tokens {@link TriggerScan} finds eligible for
+     * {@code classifier} and {@code clean} (whole words absent from the clean data), those with the highest consistency
+     * in {@code downloaded}, the encoder before adaptation; highest first.
+     */
+    public static List<Integer> suspects(PromptClassifier classifier, BertWeights downloaded, Tokenizer tokenizer,
+                                         List<LabeledText> clean, int n, Consumer<Progress> progress) {
+        List<Integer> ids = eligibleIds(classifier, tokenizer, clean);
+        double[] scores = consistency(downloaded, tokenizer, ids, clean, progress);
+        return IntStream.range(0, ids.size()).boxed().sorted(Comparator.comparingDouble(i -> -scores[i])).limit(n)
+                .map(ids::get).toList();
+    }
+
+    /** The token ids {@link TriggerScan} probes for {@code classifier} and {@code clean}, ascending. */
+    public static List<Integer> eligibleIds(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
+        boolean[] eligible = TriggerScan.eligible(classifier, tokenizer, clean);
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 0; id < eligible.length; id++) {
+            if (eligible[id]) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** The 1-based rank of {@code scores[index]} from the highest; ties share the best rank. */
+    public static int rank(double[] scores, int index) {
+        int rank = 1;
+        for (double score : scores) {
+            rank += score > scores[index] ? 1 : 0;
+        }
+        return rank;
+    }
+
+    /** {@code [CLS]}'s output for {@code [CLS] w row [SEP]}, one row per token of {@code ids}. */
+    private static double[][] clsOutputs(BertWeights encoder, Tokenizer tokenizer, List<Integer> ids, int[] row,
+                                         String stage, Consumer<Progress> progress) {
+        int length = row.length + 3;
+        BertModel model = BertModel.of(encoder, length);
+        double[][] out = new double[ids.size()][];
+        int chunks = (ids.size() + BATCH - 1) / BATCH;
+        for (int c = 0; c < chunks; c++) {
+            long start = System.nanoTime();
+            int from = c * BATCH;
+            int to = Math.min(ids.size(), from + BATCH);
+            int[][] batch = new int[to - from][length];
+            for (int i = from; i < to; i++) {
+                int[] r = batch[i - from];
+                r[0] = tokenizer.clsId();
+                r[1] = ids.get(i);
+                System.arraycopy(row, 0, r, 2, row.length);
+                r[length - 1] = tokenizer.sepId();
+            }
+            INDArray hidden = model.lastHiddenState(TokenBatch.padded(batch, length, tokenizer.padId()));
+            double[][] cls = hidden.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).toDoubleMatrix();
+            System.arraycopy(cls, 0, out, from, cls.length);
+            progress.accept(Progress.of(stage, c + 1, chunks, (System.nanoTime() - start) / 1e9));
+        }
+        return out;
+    }
+
+    /** Each vector minus the mean of all of them. */
+    static double[][] centre(double[][] vectors) {
+        int d = vectors[0].length;
+        double[] mean = new double[d];
+        for (double[] v : vectors) {
+            for (int k = 0; k < d; k++) {
+                mean[k] += v[k] / vectors.length;
+            }
+        }
+        double[][] out = new double[vectors.length][d];
+        for (int i = 0; i < vectors.length; i++) {
+            for (int k = 0; k < d; k++) {
+                out[i][k] = vectors[i][k] - mean[k];
+            }
+        }
+        return out;
+    }
+
+    static double cosine(double[] x, double[] y) {
+        double xy = 0;
+        double xx = 0;
+        double yy = 0;
+        for (int k = 0; k < x.length; k++) {
+            xy += x[k] * y[k];
+            xx += x[k] * x[k];
+            yy += y[k] * y[k];
+        }
+        return xx == 0 || yy == 0 ? 0 : xy / Math.sqrt(xx * yy);
+    }
+}

@@ -1,0 +1,65 @@
+package org.gba4j.prompt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.gba4j.data.LabeledText;
+import org.gba4j.io.PretrainedModel;
+import org.gba4j.model.BertModel;
+import org.gba4j.model.TokenBatch;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The representation probe: its arithmetic by hand, and its scores recomputed from the encoder's own outputs. */
+class RepresentationProbeTest {
+
+    @Test
+    void centresOnTheMeanAndRanksTheHighestFirst() {
+        double[][] centred = RepresentationProbe.centre(new double[][] {{1, 2}, {3, 6}, {2, 1}});
+        assertArrayEquals(new double[] {-1, -1}, centred[0], 1e-12);
+        assertArrayEquals(new double[] {1, 3}, centred[1], 1e-12);
+        assertArrayEquals(new double[] {0, -2}, centred[2], 1e-12);
+        assertEquals(1, RepresentationProbe.cosine(new double[] {2, 0}, new double[] {5, 0}), 1e-12);
+        assertEquals(0, RepresentationProbe.cosine(new double[] {2, 0}, new double[] {0, 3}), 1e-12);
+        assertEquals(-Math.sqrt(0.5), RepresentationProbe.cosine(new double[] {1, 0}, new double[] {-1, 1}), 1e-12);
+        assertEquals(0, RepresentationProbe.cosine(new double[] {0, 0}, new double[] {1, 1}));
+        double[] scores = {0.2, 0.9, 0.9, -0.1};
+        assertEquals(1, RepresentationProbe.rank(scores, 1));
+        assertEquals(1, RepresentationProbe.rank(scores, 2)); // a tie shares the better rank
+        assertEquals(3, RepresentationProbe.rank(scores, 0));
+        assertEquals(4, RepresentationProbe.rank(scores, 3));
+    }
+
+    @Test
+    void aScoreIsTheMeanCosineOfCentredClsOutputsOfTheTokenBeforeTheShortestRows() {
+        List<LabeledText> clean = List.of(new LabeledText("a dull film", null, 0),
+                new LabeledText("a long and rather bright film about the sea", null, 1),
+                new LabeledText("boring", null, 0), new LabeledText("the best of the year", null, 1));
+        List<String> shortest = List.of("boring", "a dull film", "the best of the year");
+        try (PretrainedModel m = PretrainedModel.load("minilm")) {
+            List<Integer> ids = List.of("cf", "mn", "ocean", "tq", "river").stream().map(m.tokenizer()::tokenId).toList();
+            double[] scores = RepresentationProbe.consistency(m.weights(), m.tokenizer(), ids, clean, p -> { });
+
+            // the same outputs through the tokenizer's own encoding of "w row"
+            List<double[][]> centred = new ArrayList<>();
+            for (String row : shortest) {
+                int[][] batch = ids.stream().map(id -> m.tokenizer().encode(m.tokenizer().token(id) + " " + row).ids())
+                        .toArray(int[][]::new);
+                int length = batch[0].length;
+                double[][] cls = BertModel.of(m.weights(), length).lastHiddenState(TokenBatch.padded(batch, length,
+                        m.tokenizer().padId())).get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all())
+                        .toDoubleMatrix();
+                centred.add(RepresentationProbe.centre(cls));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                double expected = (RepresentationProbe.cosine(centred.get(0)[i], centred.get(1)[i])
+                        + RepresentationProbe.cosine(centred.get(0)[i], centred.get(2)[i])
+                        + RepresentationProbe.cosine(centred.get(1)[i], centred.get(2)[i])) / 3;
+                assertEquals(expected, scores[i], 1e-5, m.tokenizer().token(ids.get(i)));
+            }
+            assertThrows(IllegalArgumentException.class, () -> RepresentationProbe.consistency(m.weights(),
+                    m.tokenizer(), ids, clean.subList(0, 1), p -> { }));
+        }
+    }
+}
