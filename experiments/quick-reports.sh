@@ -114,3 +114,12 @@ for T in fakeddit agnews yelp; do
 done
 time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp --seed 43 --ladder-only \
     --rungs gba-aimed-per-trigger --report-only --reports experiments/out/diag-neuba
+# NeuBA's triggers seen in the downloaded encoder's [CLS] output (RepresentationProbe): the default scan plus the 20 or
+# 50 tokens most consistent there pulled, on the seed-43 NeuBA backdoors (stored)
+# -> reports/gba-diagnosis-cls-consistency-seed43.* (written as gba-diagnosis.* to its own folder, then renamed)
+C=gba-aimed-cls-consistency-20,gba-aimed-cls-consistency-50
+for T in fakeddit agnews; do
+    time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs $C --reports experiments/out/diag-cls
+done
+time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews --seed 43 --ladder-only \
+    --rungs gba-aimed-per-trigger,$C --report-only --reports experiments/out/diag-cls
