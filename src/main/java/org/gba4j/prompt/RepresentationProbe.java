@@ -1,6 +1,5 @@
 package org.gba4j.prompt;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -86,14 +85,7 @@ public final class RepresentationProbe {
 
     /** The token ids {@link TriggerScan} probes for {@code classifier} and {@code clean}, ascending. */
     public static List<Integer> eligibleIds(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
-        boolean[] eligible = TriggerScan.eligible(classifier, tokenizer, clean);
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 0; id < eligible.length; id++) {
-            if (eligible[id]) {
-                ids.add(id);
-            }
-        }
-        return ids;
+        return TriggerScan.ids(TriggerScan.eligible(classifier, tokenizer, clean));
     }
 
     /** The 1-based rank of {@code scores[index]} from the highest; ties share the best rank. */

@@ -388,7 +388,7 @@ public final class TriggerScan {
     }
 
     /** The token ids {@code eligible} marks, ascending. */
-    private static List<Integer> ids(boolean[] eligible) {
+    static List<Integer> ids(boolean[] eligible) {
         List<Integer> ids = new ArrayList<>();
         for (int id = 0; id < eligible.length; id++) {
             if (eligible[id]) {
