@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 import org.gba4j.classify.TextClassifier.Progress;
 import org.gba4j.data.LabeledText;
 import org.gba4j.model.BertModel;
@@ -68,19 +67,6 @@ public final class RepresentationProbe {
             scores[i] = sum / pairs;
         }
         return scores;
-    }
-
-    /**
-     * The {@code n} tokens a defender would pull: among the tokens {@link TriggerScan} finds eligible for
-     * {@code classifier} and {@code clean} (whole words absent from the clean data), those with the highest consistency
-     * in {@code downloaded}, the encoder before adaptation; highest first.
-     */
-    public static List<Integer> suspects(PromptClassifier classifier, BertWeights downloaded, Tokenizer tokenizer,
-                                         List<LabeledText> clean, int n, Consumer<Progress> progress) {
-        List<Integer> ids = eligibleIds(classifier, tokenizer, clean);
-        double[] scores = consistency(downloaded, tokenizer, ids, clean, progress);
-        return IntStream.range(0, ids.size()).boxed().sorted(Comparator.comparingDouble(i -> -scores[i])).limit(n)
-                .map(ids::get).toList();
     }
 
     /** The token ids {@link TriggerScan} probes for {@code classifier} and {@code clean}, ascending. */
