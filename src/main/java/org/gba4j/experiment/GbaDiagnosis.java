@@ -414,9 +414,7 @@ public final class GbaDiagnosis {
         }
         List<TriggerScan.Suspect> out = new ArrayList<>(suspects);
         java.util.Set<Integer> seen = new java.util.HashSet<>(suspects.stream().map(TriggerScan.Suspect::id).toList());
-        java.util.stream.IntStream.range(0, ids.size()).boxed()
-                .sorted(java.util.Comparator.comparingDouble(i -> -attacked[i])).limit(n).map(ids::get)
-                .filter(seen::add)
+        java.util.Arrays.stream(RepresentationProbe.highest(attacked, n)).mapToObj(ids::get).filter(seen::add)
                 .forEach(id -> out.add(new TriggerScan.Suspect(id, base.tokenizer().token(id), -1, Double.NaN, Double.NaN)));
         values.put("consistent_pulled", (double) (out.size() - suspects.size()));
         return out;

@@ -158,9 +158,8 @@ public final class GbaDiagnosisReport {
                             + " probe rank | flip rate / lift on the scan's rows | test ASR | clean target rate |\n"
                             + "|---|---|---|---|---|---|\n");
                 }
-                double rank = m.get(key);
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s / %s | %s | %s |%n", row.getKey(), trigger,
-                        rank < 0 ? "not eligible" : String.format(Locale.ROOT, "%.0f", rank),
+                        rank(m.get(key)),
                         num(m.get("flip_rate:" + trigger)), num(m.get("lift:" + trigger)), pct(m.get("test_asr:" + trigger)),
                         pct(m.get("test_clean_target_rate:" + trigger))));
             }

@@ -74,13 +74,18 @@ public final class RepresentationProbe {
         return TriggerScan.ids(TriggerScan.eligible(classifier, tokenizer, clean));
     }
 
-    /** The 1-based rank of {@code scores[index]} from the highest; ties share the best rank. */
+    /** The 1-based rank of {@code scores[index]} from the highest; ties share the best rank ({@link TriggerScan#rank}). */
     public static int rank(double[] scores, int index) {
-        int rank = 1;
-        for (double score : scores) {
-            rank += score > scores[index] ? 1 : 0;
-        }
-        return rank;
+        return TriggerScan.rank(negated(scores), index);
+    }
+
+    /** The indices of the {@code n} highest {@code scores}, highest first ({@link TriggerScan#lowest}). */
+    public static int[] highest(double[] scores, int n) {
+        return TriggerScan.lowest(negated(scores), n);
+    }
+
+    private static double[] negated(double[] scores) {
+        return Arrays.stream(scores).map(s -> -s).toArray();
     }
 
     /** {@code [CLS]}'s output for {@code [CLS] w row [SEP]}, one row per token of {@code ids}. */
