@@ -67,6 +67,12 @@ final class GridCommand implements Callable<Integer> {
             + " (as many, from the dev split's rows no dev score counts): reported as NAME-aimed-held-out.md/csv")
     boolean aimHeldOut;
 
+    @Option(names = "--aim-consistent", paramLabel = "N", defaultValue = "0", description = "with --aim or --aim-held-out:"
+            + " the scan also moves the N tokens most consistent in the downloaded encoder (NeuBA's triggers, which the"
+            + " scan misses; reports/gba-diagnosis-cls-consistency-seed43.md): stored apart, reported as"
+            + " NAME-aimed[-held-out]-clsN.md/csv; default: ${DEFAULT-VALUE} (none)")
+    int aimConsistent;
+
     @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take finished cells from"
             + " report CSVs written before (e.g. the committed reports/NAME.csv, when its work folder went with another"
             + " machine; a report of another grid gives the cells the grids share): a row of the same cell and seed whose"
@@ -118,14 +124,20 @@ final class GridCommand implements Callable<Integer> {
         if (aim && aimHeldOut) {
             throw new IllegalArgumentException("give --aim or --aim-held-out, not both");
         }
-        Experiment chosenExperiment = aim || aimHeldOut ? new AimedExperiment(experiment, aimHeldOut) : experiment;
+        if (aimConsistent != 0 && !(aim || aimHeldOut)) {
+            throw new IllegalArgumentException("--aim-consistent adds to the aimed scan: give --aim or --aim-held-out too");
+        }
+        OptionChecks.nonNegative("--aim-consistent", aimConsistent);
+        Experiment chosenExperiment = aim || aimHeldOut ? new AimedExperiment(experiment, aimHeldOut, aimConsistent)
+                : experiment;
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seedOption.seed) : List.copyOf(seeds);
         if (runSeeds.stream().distinct().count() != runSeeds.size()) {
             throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
         }
         List<Cell> cells = chosenCells(chosenExperiment.cells(tasks));
         String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "")
-                + (aimHeldOut ? " --aim-held-out" : "") + " --profile " + profile
+                + (aimHeldOut ? " --aim-held-out" : "") + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
+                + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
                 + (defenses == null ? "" : " --defenses " + String.join(",", defenses))
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()

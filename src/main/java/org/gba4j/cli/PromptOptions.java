@@ -79,6 +79,13 @@ final class PromptOptions {
             + " where measured; at least 40), 0 = every token; default: ${DEFAULT-VALUE}")
     int aimContextPool;
 
+    @Option(names = "--aim-consistent", paramLabel = "N", defaultValue = "0", description = "with --aim: also move the"
+            + " N tokens whose [CLS] outputs in the downloaded encoder, before adapting, are most alike across clean"
+            + " texts: a NeuBA trigger overrides the text there, though after adapting it flips too few rows for the"
+            + " scan (20 brought NeuBA's test ASR to the never-attacked floor on Fakeddit and AG News, seed 43, at"
+            + " the same ACC; reports/gba-diagnosis-cls-consistency-seed43.md); default: ${DEFAULT-VALUE} (none)")
+    int aimConsistent;
+
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
             + " (0 = --lr); default: ${DEFAULT-VALUE}")
     double embeddingLr;
@@ -101,6 +108,9 @@ final class PromptOptions {
         probe();
         if (aim) {
             scan();
+        }
+        if (aimConsistent != 0 && !aim) {
+            throw new IllegalArgumentException("--aim-consistent adds to the aimed scan: give --aim too");
         }
         if (aimScanData != null && !aim) {
             throw new IllegalArgumentException("--aim-scan-data is the aimed scan's data: give --aim too");
@@ -150,11 +160,11 @@ final class PromptOptions {
         TriggerScan.Probe probe = probe();
         try {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
-                    aimFlipRate, aimLift, probe, aimContextPool);
+                    aimFlipRate, aimLift, probe, aimContextPool, aimConsistent);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1] and --aim-context-pool 0"
-                    + " or at least " + TriggerScan.Config.DEFAULT.candidates() + "; got " + aimFlipRate + ", " + aimLift
-                    + " and " + aimContextPool);
+            throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1], --aim-context-pool 0"
+                    + " or at least " + TriggerScan.Config.DEFAULT.candidates() + " and --aim-consistent 0 or more; got "
+                    + aimFlipRate + ", " + aimLift + ", " + aimContextPool + " and " + aimConsistent);
         }
     }
 

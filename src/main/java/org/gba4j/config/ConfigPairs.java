@@ -20,9 +20,22 @@ import org.gba4j.files.Sha256;
  * Keys are the record's component names in snake_case; a nested record's pairs are prefixed by its
  * component's key and a dot. Values: numbers as Java prints them (a double round-trips exactly),
  * booleans, enum constants in lower case, lists of strings comma-joined. Reading goes through the
- * record's canonical constructor, so its checks run on every value read back.
+ * record's canonical constructor, so its checks run on every value read back. A component marked {@link Default} is
+ * written only when it differs from its default and read as the default when absent.
  */
 public final class ConfigPairs {
+
+    /**
+     * The value a record component added after settings were first stored had, in effect, before it existed: the
+     * component is written only when it differs, so every earlier configuration keeps its pairs and its fingerprint
+     * (stored cells stay reusable), and it is read as this value when its key is absent. For number, boolean and
+     * string components.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.RECORD_COMPONENT)
+    public @interface Default {
+        String value();
+    }
 
     private ConfigPairs() {
     }
@@ -50,6 +63,10 @@ public final class ConfigPairs {
                 throw new IllegalStateException("cannot read " + c.getName() + " of " + config.getClass().getName(), e);
             }
             String key = prefix + snake(c.getName());
+            Default unset = c.getAnnotation(Default.class);
+            if (unset != null && unset.value().equals(String.valueOf(value))) {
+                continue;
+            }
             if (value instanceof Record nested) {
                 write(key + ".", nested, out);
             } else if (value instanceof Enum<?> e) {
@@ -82,7 +99,8 @@ public final class ConfigPairs {
                 values[i] = read(t.asSubclass(Record.class), key + ".", pairs);
                 continue;
             }
-            String text = pairs.get(key);
+            Default unset = c.getAnnotation(Default.class);
+            String text = pairs.getOrDefault(key, unset == null ? null : unset.value());
             if (text == null) {
                 throw new IllegalArgumentException("configuration key '" + key + "' is missing");
             }

@@ -11,15 +11,35 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * paper's literal form. Its cells are stored apart from the literal ones (their own parameter) and its reports
  * are {@code NAME-aimed.*}, so the literal tables stay as they are. With {@code heldOut} the scan checks clean rows
  * held out from the adaptation ({@code aim=held-out}, {@link GridData#heldOutScan}; reports {@code NAME-aimed-held-out.*}).
+ * With {@code consistent} N &gt; 0 the scan also moves the N tokens most consistent in the downloaded encoder
+ * ({@link org.gba4j.prompt.TriggerScan.Config#consistent()}; {@code aim_consistent=N}; reports {@code ...-clsN.*}).
  */
-public record AimedExperiment(Experiment base, boolean heldOut) implements Experiment {
+public record AimedExperiment(Experiment base, boolean heldOut, int consistent) implements Experiment {
     public static final String AIM = "aim";
     /** The {@code aim} value of a cell whose scan checks held-out rows. */
     public static final String HELD_OUT = "held-out";
+    /** The parameter of a cell whose scan also moves the most consistent tokens: how many. */
+    public static final String CONSISTENT = "aim_consistent";
+
+    public AimedExperiment {
+        if (consistent < 0) {
+            throw new IllegalArgumentException("the consistent tokens moved must be 0 (none) or more, got " + consistent);
+        }
+    }
 
     /** The aimed form that scans the adaptation's own rows. */
     public AimedExperiment(Experiment base) {
         this(base, false);
+    }
+
+    /** The aimed form that moves only what the scan's probes and bar find. */
+    public AimedExperiment(Experiment base, boolean heldOut) {
+        this(base, heldOut, 0);
+    }
+
+    /** The consistent tokens a cell's scan also moves (0: none). */
+    public static int consistent(Cell cell) {
+        return Integer.parseInt(cell.param(CONSISTENT, "0"));
     }
 
     /** Whether a cell runs the aimed broadcast (either scan). */
@@ -35,12 +55,13 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
 
     @Override
     public String name() {
-        return base.name() + (heldOut ? "-aimed-held-out" : "-aimed");
+        return base.name() + (heldOut ? "-aimed-held-out" : "-aimed") + (consistent > 0 ? "-cls" + consistent : "");
     }
 
     @Override
     public String description() {
-        return base.description() + "; GBA cells with gba4j's aimed broadcast" + (heldOut ? ", scanning held-out rows" : "");
+        return base.description() + "; GBA cells with gba4j's aimed broadcast" + (heldOut ? ", scanning held-out rows" : "")
+                + (consistent > 0 ? ", also moving the " + consistent + " tokens most consistent in the downloaded encoder" : "");
     }
 
     @Override
@@ -50,8 +71,12 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
 
     @Override
     public List<Cell> cells(List<PaperDataset> datasets) {
-        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? c.with(AIM, aimValue()) : c)
-                .toList();
+        return base.cells(datasets).stream().map(c -> c.defense().equals(Defenses.GBA) ? withAim(c) : c).toList();
+    }
+
+    private Cell withAim(Cell cell) {
+        Cell out = cell.with(AIM, aimValue());
+        return consistent > 0 ? out.with(CONSISTENT, Integer.toString(consistent)) : out;
     }
 
     /** The {@code aim} parameter of this experiment's GBA cells. */
@@ -76,7 +101,9 @@ public record AimedExperiment(Experiment base, boolean heldOut) implements Exper
                 + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
                 + base.name() + ".md." + (heldOut ? " The scan probes and checks clean rows the adaptation never saw: as"
                 + " many as it adapts on, from the dev split's rows that no dev score counts (a token of either set is"
-                + " not eligible)." : "") + "\n\n" + withScanTable(base.markdown(results, datasets), results);
+                + " not eligible)." : "") + (consistent > 0 ? " The scan also moves the " + consistent + " tokens whose"
+                + " [CLS] outputs in the downloaded encoder, before adaptation, are most alike across clean texts (`"
+                + CONSISTENT + "=" + consistent + "`, reports/gba-diagnosis-cls-consistency-seed43.md)." : "") + "\n\n" + withScanTable(base.markdown(results, datasets), results);
     }
 
     /** The base report, then the scan's moves where any aimed cell recorded them. */

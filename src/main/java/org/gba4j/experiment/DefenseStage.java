@@ -81,7 +81,7 @@ public final class DefenseStage {
                     b.ratioCap()));
         }
         if (AimedExperiment.aimed(cell)) {
-            config = config.withAim(TriggerScan.Config.DEFAULT);
+            config = config.withAim(TriggerScan.Config.DEFAULT.withConsistent(AimedExperiment.consistent(cell)));
         }
         config = config.withEmbeddingLearningRate(Double.parseDouble(cell.param("embedding_lr",
                 Double.toString(config.embeddingLearningRate()))));

@@ -412,10 +412,7 @@ public final class GbaDiagnosis {
                 values.put("cls_rank_never_attacked:" + trigger, index < 0 ? -1.0 : RepresentationProbe.rank(clean, index));
             }
         }
-        List<TriggerScan.Suspect> out = new ArrayList<>(suspects);
-        java.util.Set<Integer> seen = new java.util.HashSet<>(suspects.stream().map(TriggerScan.Suspect::id).toList());
-        java.util.Arrays.stream(RepresentationProbe.highest(attacked, n)).mapToObj(ids::get).filter(seen::add)
-                .forEach(id -> out.add(new TriggerScan.Suspect(id, base.tokenizer().token(id), -1, Double.NaN, Double.NaN)));
+        List<TriggerScan.Suspect> out = RepresentationProbe.withMostConsistent(suspects, attacked, ids, n, base.tokenizer());
         values.put("consistent_pulled", (double) (out.size() - suspects.size()));
         return out;
     }

@@ -14,16 +14,19 @@ public final class PaperExperiments {
 
     /**
      * The experiment a report names: a grid's name, or {@code NAME-aimed} ({@code NAME-aimed-held-out}) for its
-     * {@code --aim} ({@code --aim-held-out}) run.
+     * {@code --aim} ({@code --aim-held-out}) run, with {@code -clsN} after it for {@code --aim-consistent N}.
      */
     public static java.util.Optional<Experiment> named(String name) {
+        java.util.regex.Matcher cls = java.util.regex.Pattern.compile("-cls([1-9][0-9]{0,5})$").matcher(name);
+        int consistent = cls.find() ? Integer.parseInt(cls.group(1)) : 0;
         for (Experiment e : all()) {
             if (e.name().equals(name)) {
                 return java.util.Optional.of(e);
             }
             for (boolean heldOut : new boolean[] {false, true}) {
-                if (new AimedExperiment(e, heldOut).name().equals(name)) {
-                    return java.util.Optional.of(new AimedExperiment(e, heldOut));
+                AimedExperiment aimed = new AimedExperiment(e, heldOut, consistent);
+                if (aimed.name().equals(name)) {
+                    return java.util.Optional.of(aimed);
                 }
             }
         }

@@ -14,7 +14,8 @@ import org.gba4j.train.TrainingListener;
  * The prompt-based classifier of section 3.3: cross-entropy of the class token over the whole
  * vocabulary at [MASK] (Eq. 1) for training, argmax over the task's label words for prediction.
  * With {@link PromptMode#GBA} the training adds {@link GradientBroadcast}; with {@link PromptConfig#aim()} on,
- * training ends with a {@link TriggerScan}.
+ * training ends with a {@link TriggerScan} (and, if the scan asks, a {@link RepresentationProbe} of the encoder as
+ * it was before training).
  *
  * <p>The soft template's rows come from {@link SoftTemplate}: for a vocabulary without reserved
  * tokens (RoBERTa) the model trains, and {@link #model()}{@code .weights()} returns, a word-embedding
@@ -84,9 +85,23 @@ public final class PromptClassifier extends TextClassifier {
             listeners.add(new GradientBroadcast(config.broadcast()));
         }
         listeners.addAll(extra);
+        int consistent = config.aim().consistent();
+        List<Integer> probed = List.of();
+        double[] consistency = new double[0];
+        if (consistent > 0) {
+            // the downloaded encoder, before adaptation: a planted mapping is whole there (RepresentationProbe)
+            List<LabeledText> both = new ArrayList<>(scanRows);
+            both.addAll(train);
+            probed = RepresentationProbe.eligibleIds(this, encoder.tokenizer(), both);
+            consistency = RepresentationProbe.consistency(model().weights(), encoder.tokenizer(), probed,
+                    scanRows.isEmpty() ? train : scanRows, progress);
+        }
         double loss = train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
         if (config.aim().enabled()) {
-            suspects = List.copyOf(TriggerScan.scan(this, encoder.tokenizer(), train, scanRows, config.aim(), progress));
+            List<TriggerScan.Suspect> found = TriggerScan.scan(this, encoder.tokenizer(), train, scanRows, config.aim(),
+                    progress);
+            suspects = List.copyOf(RepresentationProbe.withMostConsistent(found, consistency, probed, consistent,
+                    encoder.tokenizer()));
             TriggerScan.pullToClassCentre(model().wordEmbeddings(), suspects, labels.ids());
         }
         return loss;

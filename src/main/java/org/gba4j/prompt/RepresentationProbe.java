@@ -69,6 +69,20 @@ public final class RepresentationProbe {
         return scores;
     }
 
+    /**
+     * {@code suspects}, then the {@code n} of {@code ids} with the highest {@code scores} that are not among them, as
+     * suspects of no class ({@code toClass} -1, rates NaN): the tokens an aimed scan moves when it also takes the
+     * most consistent ones ({@link TriggerScan.Config#consistent()}).
+     */
+    public static List<TriggerScan.Suspect> withMostConsistent(List<TriggerScan.Suspect> suspects, double[] scores,
+                                                               List<Integer> ids, int n, Tokenizer tokenizer) {
+        List<TriggerScan.Suspect> out = new java.util.ArrayList<>(suspects);
+        java.util.Set<Integer> seen = new java.util.HashSet<>(suspects.stream().map(TriggerScan.Suspect::id).toList());
+        Arrays.stream(highest(scores, n)).mapToObj(ids::get).filter(seen::add)
+                .forEach(id -> out.add(new TriggerScan.Suspect(id, tokenizer.token(id), -1, Double.NaN, Double.NaN)));
+        return out;
+    }
+
     /** The token ids {@link TriggerScan} probes for {@code classifier} and {@code clean}, ascending. */
     public static List<Integer> eligibleIds(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
         return TriggerScan.ids(TriggerScan.eligible(classifier, tokenizer, clean));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.gba4j.classify.TextClassifier.Progress;
+import org.gba4j.config.ConfigPairs;
 import org.gba4j.data.LabeledText;
 import org.gba4j.text.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,8 +67,13 @@ public final class TriggerScan {
      * @param contextPool the in-context probe scores only the tokens the alone probe ranks this high for the class
      *                    (a cascade: the alone probe is a pass over short rows, the in-context one over rows as long
      *                    as the context); 0 = every eligible token
+     * @param consistent  also move this many tokens, the eligible ones most {@link RepresentationProbe consistent} in
+     *                    the downloaded encoder (before adaptation), whatever the probes and the bar say: a NeuBA
+     *                    trigger survives adaptation too weakly to be checked, but still overrides the downloaded
+     *                    encoder's {@code [CLS]} (reports/gba-diagnosis-cls-consistency-seed43.md); 0 = none
      */
-    public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool) {
+    public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool,
+                         @ConfigPairs.Default("0") int consistent) {
         /** Clean rows not of a class on which each of its candidates is checked (the bars' {@code rows}). */
         public static final int ROWS = 64;
 
@@ -93,15 +99,22 @@ public final class TriggerScan {
             this(rows, candidates, minFlipRate, minLift, probe, 0);
         }
 
+        /** A scan that moves only what its probes and bar find. */
+        public Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool) {
+            this(rows, candidates, minFlipRate, minLift, probe, contextPool, 0);
+        }
+
         public Config {
             if (probe == null) {
                 throw new IllegalArgumentException("the scan's probe is required (" + java.util.Arrays.toString(Probe.values())
                         + ")");
             }
             if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
-                    || !(minLift >= 0 && minLift <= 1) || contextPool < 0 || (contextPool > 0 && contextPool < candidates)) {
+                    || !(minLift >= 0 && minLift <= 1) || contextPool < 0 || (contextPool > 0 && contextPool < candidates)
+                    || consistent < 0 || (rows == 0 && consistent > 0)) {
                 throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
-                        + " flip rate and the lift in [0, 1], the context pool 0 (none) or at least the candidates per class");
+                        + " flip rate and the lift in [0, 1], the context pool 0 (none) or at least the candidates per"
+                        + " class, the consistent tokens 0 or more (none when the scan is off)");
             }
         }
 
@@ -130,27 +143,33 @@ public final class TriggerScan {
             return (minLift > 0 && minFlipRate > 0 ? "rate-" + minFlipRate + "-lift-" + minLift
                     : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates)
                     + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                    + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "");
+                    + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "")
+                    + (consistent > 0 ? "-cls" + consistent : "");
         }
 
         /** The same scan with the lift bar {@code lift}. */
         public Config withLift(double lift) {
-            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool);
+            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool, consistent);
         }
 
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
-            return new Config(rows, n, minFlipRate, minLift, probe, contextPool);
+            return new Config(rows, n, minFlipRate, minLift, probe, contextPool, consistent);
         }
 
         /** The same bar with candidates from {@code p}. */
         public Config withProbe(Probe p) {
-            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool);
+            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool, consistent);
         }
 
         /** The same bar with the in-context probe limited to the alone probe's top {@code n} per class (0: none). */
         public Config withContextPool(int n) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, n);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, n, consistent);
+        }
+
+        /** The same scan, also moving the {@code n} tokens most consistent in the downloaded encoder (0: none). */
+        public Config withConsistent(int n) {
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, n);
         }
     }
 

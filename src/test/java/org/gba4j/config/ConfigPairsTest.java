@@ -85,4 +85,24 @@ class ConfigPairsTest {
         assertEquals(16, ConfigPairs.fingerprint(a).length());
         assertEquals("learning_rate", ConfigPairs.snake("learningRate"));
     }
+
+    /** A configuration that gained a component after settings were stored. */
+    private record Grown(int rows, @ConfigPairs.Default("0") int added) {
+    }
+
+    @Test
+    void aComponentAtItsDefaultIsNotWrittenAndReadsBackAsTheDefault() {
+        assertEquals(Map.of("rows", "4"), ConfigPairs.write(new Grown(4, 0)));
+        assertEquals(Map.of("rows", "4", "added", "3"), ConfigPairs.write(new Grown(4, 3)));
+        assertEquals(new Grown(4, 0), ConfigPairs.read(Grown.class, Map.of("rows", "4")));
+        assertEquals(new Grown(4, 3), ConfigPairs.read(Grown.class, Map.of("rows", "4", "added", "3")));
+    }
+
+    @Test
+    void theAimedScansPairsAreTheOnesStoredCellsWereFingerprintedWith() {
+        // the representation probe came after table2-aimed's cells were stored: off, it adds no pair
+        assertEquals(List.of("rows", "candidates", "min_flip_rate", "min_lift", "probe", "context_pool"),
+                List.copyOf(ConfigPairs.write(TriggerScan.Config.DEFAULT).keySet()));
+        assertEquals("20", ConfigPairs.write(TriggerScan.Config.DEFAULT.withConsistent(20)).get("consistent"));
+    }
 }

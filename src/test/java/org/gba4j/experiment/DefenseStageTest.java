@@ -43,6 +43,27 @@ class DefenseStageTest {
     }
 
     @Test
+    void theConsistentTokensAreTheAimedCellsOwnSettingAndName() {
+        DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
+        for (boolean heldOut : new boolean[] {false, true}) {
+            AimedExperiment aimed = new AimedExperiment(new Table2(), heldOut, 20);
+            assertEquals(heldOut ? "table2-aimed-held-out-cls20" : "table2-aimed-cls20", aimed.name());
+            assertEquals(true, PaperExperiments.named(aimed.name()).orElseThrow() instanceof AimedExperiment a
+                    && a.base() instanceof Table2 && a.heldOut() == heldOut && a.consistent() == 20);
+            for (Cell cell : aimed.cells(java.util.List.of(PaperDataset.AG_NEWS))) {
+                boolean gba = cell.defense().equals(org.gba4j.defense.Defenses.GBA);
+                assertEquals(gba ? 20 : 0, AimedExperiment.consistent(cell), cell.toString());
+                if (gba) {
+                    assertEquals(org.gba4j.prompt.TriggerScan.Config.DEFAULT.withConsistent(20),
+                            defenses.promptConfig(cell, PaperDataset.AG_NEWS).aim());
+                }
+            }
+        }
+        assertTrue(PaperExperiments.named("table2-aimed-cls0").isEmpty());
+        assertTrue(PaperExperiments.named("table2-cls20").isEmpty());
+    }
+
+    @Test
     void aCellRecordsItsBroadcastForm() {
         DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
         Cell literal = new Cell("mr", "badnets", "cf", "gba");

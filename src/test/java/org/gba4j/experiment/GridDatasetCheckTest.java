@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.gba4j.cli.Cli;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,20 @@ class GridDatasetCheckTest {
         assertEquals(2, result.code(), result.err());
         assertEquals(java.util.List.of("error: give --aim or --aim-held-out, not both"), result.errors());
         assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+    }
+
+    @Test
+    void consistentTokensWithoutAnAimedScanOrBelowZeroAreRefusedBeforeTraining() {
+        for (List<String> extra : List.of(List.of("--aim-consistent", "20"), List.of("--aim", "--aim-consistent", "-1"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("table12", "--profile", "smoke", "--datasets", "mr",
+                    "--out", dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString()));
+            args.addAll(extra);
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, result.code(), result.err());
+            assertEquals(1, result.errors().size(), result.err());
+            assertTrue(result.errors().get(0).startsWith("error: --aim-consistent"), result.err());
+            assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+        }
     }
 
     private Path copyMr() throws Exception {

@@ -62,4 +62,22 @@ class RepresentationProbeTest {
                     m.tokenizer(), ids, clean.subList(0, 1), p -> { }));
         }
     }
+
+    @Test
+    void theMostConsistentTokensFollowTheSuspectsOnceEachAndOfNoClass() {
+        try (PretrainedModel m = PretrainedModel.load("minilm")) {
+            List<Integer> ids = List.of("cf", "mn", "ocean", "tq", "river").stream().map(m.tokenizer()::tokenId).toList();
+            TriggerScan.Suspect found = new TriggerScan.Suspect(ids.get(3), "tq", 1, 0.9, 0.1);
+            double[] scores = {0.8, 0.1, 0.3, 0.9, 0.5};
+            List<TriggerScan.Suspect> moved = RepresentationProbe.withMostConsistent(List.of(found), scores, ids, 3,
+                    m.tokenizer());
+            // the top 3 are tq (already a suspect, kept with its class), cf and river
+            assertEquals(List.of("tq", "cf", "river"), moved.stream().map(TriggerScan.Suspect::token).toList());
+            assertEquals(found, moved.get(0));
+            assertEquals(List.of(-1, -1), moved.subList(1, 3).stream().map(TriggerScan.Suspect::toClass).toList());
+            assertEquals(ids.get(4), moved.get(2).id());
+            assertEquals(List.of(found), RepresentationProbe.withMostConsistent(List.of(found), new double[0], List.of(), 0,
+                    m.tokenizer()));
+        }
+    }
 }
