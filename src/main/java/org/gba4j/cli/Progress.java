@@ -26,8 +26,16 @@ final class Progress {
         double elapsed = (System.nanoTime() - stageStart) / 1e9;
         double perStep = elapsed / done;
         int remaining = p.total() - done;
-        LINE.update(String.format(Locale.ROOT, "epoch %d/%d step %d/%d %s  %.1f s/step  elapsed %s  left ~%s",
-                p.epoch(), p.epochs(), p.step(), p.stepsPerEpoch(), p.describe(), perStep, GridProgress.clock(elapsed),
-                GridProgress.clock(perStep * remaining)), remaining == 0);
+        LINE.update(line(p, perStep, elapsed), remaining == 0);
+    }
+
+    /** Training as epoch, step and loss; a one-pass stage (a probe, a scan's check) by its name and step. */
+    static String line(TextClassifier.Progress p, double perStep, double elapsed) {
+        String where = p.stage().equals(TextClassifier.Progress.TRAINING)
+                ? String.format(Locale.ROOT, "epoch %d/%d step %d/%d %s", p.epoch(), p.epochs(), p.step(),
+                p.stepsPerEpoch(), p.describe())
+                : String.format(Locale.ROOT, "%s %d/%d", p.stage(), p.step(), p.stepsPerEpoch());
+        return String.format(Locale.ROOT, "%s  %.1f s/step  elapsed %s  left ~%s", where, perStep,
+                GridProgress.clock(elapsed), GridProgress.clock(perStep * (p.total() - p.done())));
     }
 }
