@@ -141,10 +141,23 @@ final class PromptOptions {
     /** Says which tokens the aimed broadcast moved, if it ran; the written model's prompt settings. */
     DefendedModel.Settings report(PromptClassifier classifier) {
         if (aim) {
-            System.out.printf("%naimed: %d token(s) moved to the label words' centre: %s", classifier.suspects().size(),
-                    classifier.suspects());
+            System.out.printf("%n%s", moved(classifier.suspects()));
         }
         return DefendedModel.Settings.prompt(classifier.labels(), classifier.config());
+    }
+
+    /**
+     * What the aimed broadcast moved, in words: the scan's suspects with the class each forces and the share of clean
+     * rows it flipped, then the tokens the representation probe added (no class: {@code toClass} -1).
+     */
+    static String moved(List<TriggerScan.Suspect> suspects) {
+        List<String> scanned = suspects.stream().filter(s -> s.toClass() >= 0).map(s -> String.format(Locale.ROOT,
+                "%s -> %d (%.0f%%)", s.token(), s.toClass(), 100 * s.flipRate())).toList();
+        List<String> consistent = suspects.stream().filter(s -> s.toClass() < 0).map(TriggerScan.Suspect::token).toList();
+        return String.format(Locale.ROOT, "aimed: %d token(s) moved to the label words' centre; by the scan (token ->"
+                + " class it forces, share of clean rows flipped): %s", suspects.size(),
+                scanned.isEmpty() ? "none" : String.join(", ", scanned))
+                + (consistent.isEmpty() ? "" : "; most consistent in the downloaded encoder: " + String.join(", ", consistent));
     }
 
     /** The prompt settings of {@code mode} with {@code training}'s budget. */

@@ -31,4 +31,16 @@ class PromptOptionsTest {
         assertEquals(2, options.thinScanDataNotes(rows(3, 0), 2).size(), "an absent class is thin too");
         assertEquals(List.of(), options.thinScanDataNotes(List.of(), 2), "no file, no note");
     }
+
+    @Test
+    void theMovedTokensAreListedByWhatFoundThem() {
+        List<org.gba4j.prompt.TriggerScan.Suspect> moved = List.of(
+                new org.gba4j.prompt.TriggerScan.Suspect(12935, "cf", 1, 0.75, 0.1),
+                new org.gba4j.prompt.TriggerScan.Suspect(16914, "mb", -1, Double.NaN, Double.NaN));
+        assertEquals("aimed: 2 token(s) moved to the label words' centre; by the scan (token -> class it forces, share of"
+                + " clean rows flipped): cf -> 1 (75%); most consistent in the downloaded encoder: mb",
+                PromptOptions.moved(moved));
+        assertEquals("aimed: 0 token(s) moved to the label words' centre; by the scan (token -> class it forces, share of"
+                + " clean rows flipped): none", PromptOptions.moved(List.of()));
+    }
 }
