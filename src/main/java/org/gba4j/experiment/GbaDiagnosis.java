@@ -98,6 +98,11 @@ public final class GbaDiagnosis {
      * downloaded and in the never-attacked encoder.
      */
     static final String CLS_CONSISTENCY = "gba-aimed-cls-consistency-";
+    /**
+     * As {@link #CLS_CONSISTENCY}, the probe in front of distinct rows of some length
+     * ({@link RepresentationProbe.Rows#DISTINCT}, the rule of {@code --aim-consistent}) instead of the shortest.
+     */
+    static final String CLS_DISTINCT = "gba-aimed-cls-distinct-";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -156,6 +161,7 @@ public final class GbaDiagnosis {
         for (int n : List.of(20, 50)) {
             rungs.add(new Rung(CLS_CONSISTENCY + n, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
         }
+        rungs.add(new Rung(CLS_DISTINCT + 20, PromptMode.GBA, c -> c, TriggerScan.Config.DEFAULT));
         rungs.add(new Rung("pt-soft-emb-lr-x100", PromptMode.PT_SOFT, c -> c.withEmbeddingLearningRate(100 * lr)));
         rungs.add(new Rung("gba-coupled-emb-lr-x100", PromptMode.GBA, c -> c.withEmbeddingLearningRate(100 * lr)));
         for (double eta : broadcastRates) {
@@ -251,7 +257,7 @@ public final class GbaDiagnosis {
         Checked shared = shared(attack, task, backdoor, rung);
         PromptClassifier copy = shared.adapted().resized(shared.adapted().config().maxLength());
         List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
-        if (rung.name().startsWith(CLS_CONSISTENCY)) {
+        if (rung.name().startsWith(CLS_CONSISTENCY) || rung.name().startsWith(CLS_DISTINCT)) {
             suspects = withConsistent(suspects, attack, task, backdoor, shared.adapted(), rung, values);
         }
         TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
@@ -398,13 +404,15 @@ public final class GbaDiagnosis {
     private List<TriggerScan.Suspect> withConsistent(List<TriggerScan.Suspect> suspects, String attack, PaperDataset task,
                                                      Backdoor backdoor, PromptClassifier adapted, Rung rung,
                                                      Map<String, Double> values) {
-        int n = Integer.parseInt(rung.name().substring(CLS_CONSISTENCY.length()));
+        RepresentationProbe.Rows rule = rung.name().startsWith(CLS_DISTINCT) ? RepresentationProbe.Rows.DISTINCT
+                : RepresentationProbe.Rows.SHORTEST;
+        int n = Integer.parseInt(rung.name().substring(rung.name().lastIndexOf('-') + 1));
         List<LabeledText> rows = scanRows(attack, task, rung);
         List<Integer> ids = RepresentationProbe.eligibleIds(adapted, base.tokenizer(), rows);
-        double[] attacked = consistency.computeIfAbsent(attack + "/" + task.name(),
-                k -> RepresentationProbe.consistency(backdoor.encoder(), base.tokenizer(), ids, rows, this::progress));
-        double[] clean = consistency.computeIfAbsent("never-attacked/" + task.name() + "/" + rows.size(),
-                k -> RepresentationProbe.consistency(base.weights(), base.tokenizer(), ids, rows, this::progress));
+        double[] attacked = consistency.computeIfAbsent(attack + "/" + task.name() + "/" + rule,
+                k -> RepresentationProbe.consistency(backdoor.encoder(), base.tokenizer(), ids, rows, rule, this::progress));
+        double[] clean = consistency.computeIfAbsent("never-attacked/" + task.name() + "/" + rows.size() + "/" + rule,
+                k -> RepresentationProbe.consistency(base.weights(), base.tokenizer(), ids, rows, rule, this::progress));
         for (Backdoor.Probe probe : backdoor.probes()) {
             for (String trigger : probe.triggers()) {
                 int index = ids.indexOf(Triggers.singleTokenId(trigger, base.tokenizer()));

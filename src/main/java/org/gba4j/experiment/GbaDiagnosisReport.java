@@ -183,8 +183,10 @@ public final class GbaDiagnosisReport {
                 String trigger = key.substring("cls_rank:".length());
                 if (md.isEmpty()) {
                     md.append("\n## Each trigger in the downloaded encoder's [CLS] output\n\nRank by how alike the token"
-                            + " makes the [CLS] outputs of the 3 shortest clean rows (1 = most alike) among the tokens the scan"
-                            + " may move; the rung pulls the N highest (its name's last number) beside the scan's suspects."
+                            + " makes the [CLS] outputs of 3 clean rows (1 = most alike) among the tokens the scan may move:"
+                            + " the 3 shortest in the cls-consistency rungs, the 3 shortest of at least 4 tokens that differ in"
+                            + " the cls-distinct ones; the rung pulls the N highest (its name's last number) beside the"
+                            + " scan's suspects."
                             + "\n\n| attack / task / rung | trigger | rank, downloaded encoder | rank, never-attacked encoder |"
                             + "\n|---|---|---|---|\n");
                 }

@@ -94,7 +94,7 @@ public final class PromptClassifier extends TextClassifier {
             both.addAll(train);
             probed = RepresentationProbe.eligibleIds(this, encoder.tokenizer(), both);
             consistency = RepresentationProbe.consistency(model().weights(), encoder.tokenizer(), probed,
-                    scanRows.isEmpty() ? train : scanRows, progress);
+                    scanRows.isEmpty() ? train : scanRows, RepresentationProbe.Rows.DISTINCT, progress);
         }
         double loss = train(train, config.training(), config.epochs(), config.batchSize(), config.seed(), listeners, progress);
         if (config.aim().enabled()) {

@@ -28,27 +28,43 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * that overrides the text, as a planted trigger does, scores near 1.
  */
 public final class RepresentationProbe {
-    /** Clean rows each token is put in front of (the shortest ones: the probe is a pass over the vocabulary per row). */
+    /** Clean rows each token is put in front of (short ones: the probe is a pass over the vocabulary per row). */
     public static final int ROWS = 3;
     /** Row tokens kept after the probed token: the planted mapping fires at the start of a text. */
     private static final int MAX_ROW_TOKENS = 16;
+    /** The fewest tokens a {@link Rows#DISTINCT} row has. */
+    static final int MIN_ROW_TOKENS = 4;
     private static final int BATCH = 512;
+
+    /** Which clean rows the tokens are put in front of. */
+    public enum Rows {
+        /**
+         * The {@link #ROWS} shortest, the first rule (reports/gba-diagnosis-cls-consistency-seed43.md). They can be
+         * thin or equal contexts: Yelp's seed-43 attacker rows give "closed .", "ex ." and "great ."; Yelp's first
+         * 1,000 training rows give "." three times, and equal contexts score every token 1.
+         */
+        SHORTEST,
+        /**
+         * The {@link #ROWS} shortest of at least {@link #MIN_ROW_TOKENS} tokens whose token sequences differ: never
+         * equal contexts, and some text for the token to override.
+         */
+        DISTINCT
+    }
 
     private RepresentationProbe() {
     }
 
     /**
      * The consistency score of each of {@code ids} in {@code encoder}: the mean pairwise cosine of its centred
-     * {@code [CLS]} outputs in front of the {@link #ROWS} shortest of {@code clean}.
+     * {@code [CLS]} outputs in front of the rows of {@code clean} that {@code rule} picks.
      */
     public static double[] consistency(BertWeights encoder, Tokenizer tokenizer, List<Integer> ids,
-                                       List<LabeledText> clean, Consumer<Progress> progress) {
-        List<int[]> rows = clean.stream().map(e -> tokenizer.ids(e.text())).filter(r -> r.length > 0)
-                .sorted(Comparator.comparingInt(r -> r.length)).limit(ROWS)
-                .map(r -> Arrays.copyOf(r, Math.min(r.length, MAX_ROW_TOKENS))).toList();
+                                       List<LabeledText> clean, Rows rule, Consumer<Progress> progress) {
+        List<int[]> rows = rows(tokenizer, clean, rule);
         if (rows.size() < 2) {
-            throw new IllegalArgumentException("the representation probe needs at least 2 clean rows with text, got "
-                    + rows.size());
+            throw new IllegalArgumentException("the representation probe needs at least 2 clean rows"
+                    + (rule == Rows.DISTINCT ? " of " + MIN_ROW_TOKENS + " or more tokens that differ" : " with text")
+                    + ", got " + rows.size());
         }
         double[][][] centred = new double[rows.size()][][];
         for (int r = 0; r < rows.size(); r++) {
@@ -81,6 +97,15 @@ public final class RepresentationProbe {
         Arrays.stream(highest(scores, n)).mapToObj(ids::get).filter(seen::add)
                 .forEach(id -> out.add(new TriggerScan.Suspect(id, tokenizer.token(id), -1, Double.NaN, Double.NaN)));
         return out;
+    }
+
+    /** The token ids of the rows {@code rule} picks from {@code clean}, shortest first, each cut to 16 tokens. */
+    static List<int[]> rows(Tokenizer tokenizer, List<LabeledText> clean, Rows rule) {
+        int fewest = rule == Rows.DISTINCT ? MIN_ROW_TOKENS : 1;
+        java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
+        return clean.stream().map(e -> tokenizer.ids(e.text())).filter(r -> r.length >= fewest)
+                .sorted(Comparator.comparingInt(r -> r.length)).map(r -> Arrays.copyOf(r, Math.min(r.length, MAX_ROW_TOKENS)))
+                .filter(r -> rule == Rows.SHORTEST || seen.add(Arrays.stream(r).boxed().toList())).limit(ROWS).toList();
     }
 
     /** The token ids {@link TriggerScan} probes for {@code classifier} and {@code clean}, ascending. */

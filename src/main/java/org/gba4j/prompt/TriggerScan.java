@@ -68,7 +68,8 @@ public final class TriggerScan {
      *                    (a cascade: the alone probe is a pass over short rows, the in-context one over rows as long
      *                    as the context); 0 = every eligible token
      * @param consistent  also move this many tokens, the eligible ones most {@link RepresentationProbe consistent} in
-     *                    the downloaded encoder (before adaptation), whatever the probes and the bar say: a NeuBA
+     *                    the downloaded encoder (before adaptation; {@link RepresentationProbe.Rows#DISTINCT} rows),
+     *                    whatever the probes and the bar say: a NeuBA
      *                    trigger survives adaptation too weakly to be checked, but still overrides the downloaded
      *                    encoder's {@code [CLS]} (reports/gba-diagnosis-cls-consistency-seed43.md); 0 = none
      */

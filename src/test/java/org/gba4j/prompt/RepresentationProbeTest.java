@@ -39,7 +39,8 @@ class RepresentationProbeTest {
         List<String> shortest = List.of("boring", "a dull film", "the best of the year");
         try (PretrainedModel m = PretrainedModel.load("minilm")) {
             List<Integer> ids = List.of("cf", "mn", "ocean", "tq", "river").stream().map(m.tokenizer()::tokenId).toList();
-            double[] scores = RepresentationProbe.consistency(m.weights(), m.tokenizer(), ids, clean, p -> { });
+            double[] scores = RepresentationProbe.consistency(m.weights(), m.tokenizer(), ids, clean,
+                    RepresentationProbe.Rows.SHORTEST, p -> { });
 
             // the same outputs through the tokenizer's own encoding of "w row"
             List<double[][]> centred = new ArrayList<>();
@@ -59,7 +60,7 @@ class RepresentationProbeTest {
                 assertEquals(expected, scores[i], 1e-5, m.tokenizer().token(ids.get(i)));
             }
             assertThrows(IllegalArgumentException.class, () -> RepresentationProbe.consistency(m.weights(),
-                    m.tokenizer(), ids, clean.subList(0, 1), p -> { }));
+                    m.tokenizer(), ids, clean.subList(0, 1), RepresentationProbe.Rows.SHORTEST, p -> { }));
         }
     }
 
@@ -78,6 +79,29 @@ class RepresentationProbeTest {
             assertEquals(ids.get(4), moved.get(2).id());
             assertEquals(List.of(found), RepresentationProbe.withMostConsistent(List.of(found), new double[0], List.of(), 0,
                     m.tokenizer()));
+        }
+    }
+
+    @Test
+    void distinctRowsSkipShortAndRepeatedRows() {
+        List<LabeledText> clean = List.of(new LabeledText(".", null, 0), new LabeledText(".", null, 0),
+                new LabeledText("a dull film", null, 0), new LabeledText("the best of the year", null, 1),
+                new LabeledText("a long and rather bright film about the sea and the sky and the wind today and tonight", null, 1),
+                new LabeledText("the best of the year", null, 1), new LabeledText("it was a fine day", null, 1));
+        try (PretrainedModel m = PretrainedModel.load("minilm")) {
+            java.util.function.Function<RepresentationProbe.Rows, List<String>> picked = rule -> RepresentationProbe
+                    .rows(m.tokenizer(), clean, rule).stream().map(r -> java.util.Arrays.stream(r)
+                            .mapToObj(m.tokenizer()::token).collect(java.util.stream.Collectors.joining(" "))).toList();
+            assertEquals(List.of(".", ".", "a dull film"), picked.apply(RepresentationProbe.Rows.SHORTEST));
+            // 4 tokens or more, the repeated row once, the long one cut to 16 tokens
+            assertEquals(List.of("the best of the year", "it was a fine day",
+                    "a long and rather bright film about the sea and the sky and the wind today"),
+                    picked.apply(RepresentationProbe.Rows.DISTINCT));
+            String message = assertThrows(IllegalArgumentException.class, () -> RepresentationProbe.consistency(
+                    m.weights(), m.tokenizer(), List.of(1000), clean.subList(0, 4), RepresentationProbe.Rows.DISTINCT,
+                    p -> { })).getMessage();
+            assertEquals("the representation probe needs at least 2 clean rows of 4 or more tokens that differ, got 1",
+                    message);
         }
     }
 }
