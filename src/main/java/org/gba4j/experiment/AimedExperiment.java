@@ -103,7 +103,8 @@ public record AimedExperiment(Experiment base, boolean heldOut, int consistent) 
                 + " many as it adapts on, from the dev split's rows that no dev score counts (a token of either set is"
                 + " not eligible)." : "") + (consistent > 0 ? " The scan also moves the " + consistent + " tokens whose"
                 + " [CLS] outputs in the downloaded encoder, before adaptation, are most alike across clean texts (`"
-                + CONSISTENT + "=" + consistent + "`, reports/gba-diagnosis-cls-consistency-seed43.md)." : "") + "\n\n" + withScanTable(base.markdown(results, datasets), results);
+                + CONSISTENT + "=" + consistent + "`, reports/gba-diagnosis-cls-consistency-seed43.md)." : "") + "\n\n"
+                + withScanTable(base.markdown(results, datasets), results);
     }
 
     /** The base report, then the scan's moves where any aimed cell recorded them. */
