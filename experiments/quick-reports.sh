@@ -115,11 +115,16 @@ done
 time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp --seed 43 --ladder-only \
     --rungs gba-aimed-per-trigger --report-only --reports experiments/out/diag-neuba
 # NeuBA's triggers seen in the downloaded encoder's [CLS] output (RepresentationProbe): the default scan plus the 20 or
-# 50 tokens most consistent there pulled, on the seed-43 NeuBA backdoors (stored)
+# 50 tokens most consistent there pulled (the 3 shortest rows; cls-distinct: the 3 shortest of 4+ tokens that differ),
+# on the seed-43 NeuBA backdoors (stored)
 # -> reports/gba-diagnosis-cls-consistency-seed43.* (written as gba-diagnosis.* to its own folder, then renamed)
 C=gba-aimed-cls-consistency-20,gba-aimed-cls-consistency-50
-for T in fakeddit agnews; do
+for T in fakeddit agnews yelp; do
     time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs $C --reports experiments/out/diag-cls
 done
-time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews --seed 43 --ladder-only \
-    --rungs gba-aimed-per-trigger,$C --report-only --reports experiments/out/diag-cls
+for T in yelp fakeddit; do
+    time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs gba-aimed-cls-distinct-20 \
+        --reports experiments/out/diag-cls
+done
+time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp --seed 43 --ladder-only \
+    --rungs gba-aimed-per-trigger,$C,gba-aimed-cls-distinct-20 --report-only --reports experiments/out/diag-cls

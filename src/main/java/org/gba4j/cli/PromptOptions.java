@@ -83,7 +83,8 @@ final class PromptOptions {
             + " N tokens whose [CLS] outputs in the downloaded encoder, before adapting, are most alike across clean"
             + " texts: a NeuBA trigger overrides the text there, though after adapting it flips too few rows for the"
             + " scan (20 brought NeuBA's test ASR to the never-attacked floor on Fakeddit and AG News, seed 43, at"
-            + " the same ACC; reports/gba-diagnosis-cls-consistency-seed43.md); default: ${DEFAULT-VALUE} (none)")
+            + " the same ACC, and missed Yelp's surviving trigger; reports/gba-diagnosis-cls-consistency-seed43.md);"
+            + " default: ${DEFAULT-VALUE} (none)")
     int aimConsistent;
 
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
