@@ -90,9 +90,7 @@ public final class PromptClassifier extends TextClassifier {
         double[] consistency = new double[0];
         if (consistent > 0) {
             // the downloaded encoder, before adaptation: a planted mapping is whole there (RepresentationProbe)
-            List<LabeledText> both = new ArrayList<>(scanRows);
-            both.addAll(train);
-            probed = RepresentationProbe.eligibleIds(this, encoder.tokenizer(), both);
+            probed = TriggerScan.ids(TriggerScan.eligible(this, encoder.tokenizer(), train, scanRows));
             consistency = RepresentationProbe.consistency(model().weights(), encoder.tokenizer(), probed,
                     scanRows.isEmpty() ? train : scanRows, RepresentationProbe.Rows.DISTINCT, progress);
         }

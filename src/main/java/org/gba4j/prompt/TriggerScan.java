@@ -219,9 +219,7 @@ public final class TriggerScan {
     /** As the public held-out scan, among the tokens {@code within} marks only (all: null), for a fast test. */
     static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
                               List<LabeledText> heldOut, Config config, boolean[] within, Consumer<Progress> progress) {
-        List<LabeledText> both = new ArrayList<>(heldOut);
-        both.addAll(adapted);
-        boolean[] eligible = eligible(classifier, tokenizer, both);
+        boolean[] eligible = eligible(classifier, tokenizer, adapted, heldOut);
         for (int id = 0; within != null && id < eligible.length; id++) {
             eligible[id] &= within[id];
         }
@@ -437,6 +435,14 @@ public final class TriggerScan {
             embeddings.putRow(s.id(), centre);
         }
         return moved / suspects.size();
+    }
+
+    /** The tokens a scan of {@code heldOut} rows (none: {@code adapted}'s) may move: a token of either set is not. */
+    static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
+                              List<LabeledText> heldOut) {
+        List<LabeledText> both = new ArrayList<>(heldOut);
+        both.addAll(adapted);
+        return eligible(classifier, tokenizer, both);
     }
 
     static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean) {
