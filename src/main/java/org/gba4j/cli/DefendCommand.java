@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 /** {@code defend}: adapt a downloaded model on the user's clean data with GBA (or a baseline defense). */
 @Command(name = "defend", mixinStandardHelpOptions = true,
         description = {"Adapts a (possibly backdoored) model on clean labelled data with Gradient Broadcast Adaptation (or a"
-                + " baseline defense) and writes the defended classifier to --out (ONNX if it came as ONNX and is a prompt)."})
+                + " baseline defense) and writes the defended classifier to --out (ONNX if it came as ONNX and is a prompt).",
+                "Then it scores up to " + FitCheck.ROWS + " of the training rows and warns when the result is at chance on them"
+                + " (one class for every row, say): such a model has not learnt the task."})
 final class DefendCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "minilm, bert-base, an .onnx export with tokenizer.json beside"
@@ -84,6 +86,8 @@ final class DefendCommand implements Callable<Integer> {
                 provenance.put("gba4j.aim_scan_data", prompt.aimScanData + " (" + scanRows.size() + " rows)");
             }
             output.write(pretrained, defended.model().weights(), settings, provenance, stages, start);
+            // after the write: the model is kept whatever this check finds or throws
+            FitCheck.lines(defended, data, training.fineTuning().seed()).forEach(System.out::println);
         }
         return 0;
     }

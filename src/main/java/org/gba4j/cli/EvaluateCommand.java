@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Prints the clean accuracy (ACC) of a model written by 'attack' or 'defend' and, with --trigger, the"
                 + " attack success rate (ASR): the share of test examples not of class --target that the model assigns to"
                 + " --target once the trigger is inserted (section 4.3, appendix B.2), beside the clean target rate, the"
-                + " share it assigns to --target without the trigger. Also Matthews correlation and ASRR (appendix D.2)."})
+                + " share it assigns to --target without the trigger. Also Matthews correlation and ASRR (appendix D.2), and a"
+                + " warning (at_chance in json and csv) when ACC is not above the majority-class rate."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "a folder written by 'attack' or 'defend'")
@@ -85,7 +86,8 @@ final class EvaluateCommand implements Callable<Integer> {
     /**
      * ACC, Matthews correlation (CoLA's metric, appendix D.2) and the majority-class rate on the clean rows;
      * with a trigger also ASR (section 4.3), the clean target rate (the share of clean non-target rows
-     * predicted as the target: an ASR means something only above it) and ASRR (Eq. 6, on Matthews).
+     * predicted as the target: an ASR means something only above it) and ASRR (Eq. 6, on Matthews); last,
+     * {@code at_chance}: whether ACC cannot be told from the majority-class rate ({@link Evaluation#atChance()}).
      * Rates as percentages, correlations as they are.
      */
     Map<String, Object> scores(TextClassifier classifier, List<LabeledText> data) {
@@ -108,6 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.put("clean_target_rate", e.cleanTargetRate());
             out.put("asrr_mcc", e.asrrMcc());
         }
+        out.put("at_chance", e.atChance());
         return out;
     }
 
@@ -126,6 +129,8 @@ final class EvaluateCommand implements Callable<Integer> {
                             scores.get("count"), scores.get("position"), scores.get("target"),
                             scores.get("clean_target_rate"), scores.get("asrr_mcc")));
                 }
+                Evaluation.chanceWarning((double) scores.get("acc"), (double) scores.get("majority"),
+                        (int) scores.get("rows"), "on the test rows").ifPresent(w -> text.append(w).append(System.lineSeparator()));
                 yield text.toString();
             }
         };

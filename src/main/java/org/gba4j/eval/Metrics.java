@@ -65,6 +65,23 @@ public final class Metrics {
         return (double) best / gold.length;
     }
 
+    /** The Wilson score 95% interval of a proportion {@code p} observed on {@code n} rows. */
+    public static double[] wilson(double p, double n) {
+        double z = 1.959963984540054;
+        double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+        double half = z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
+
+    /**
+     * Whether an accuracy {@code acc} on {@code n} rows cannot be told from always answering the most frequent class
+     * (share {@code majority}): the lower end of its Wilson 95% interval is at or below that share. Both as fractions.
+     * A one-class classifier always is; so is one whose small lead over the majority is within noise.
+     */
+    public static boolean atChance(double acc, double majority, double n) {
+        return wilson(acc, n)[0] <= majority + 1e-12;
+    }
+
     /**
      * Matthews correlation coefficient, as GLUE scores CoLA (scikit-learn's {@code matthews_corrcoef}).
      * Binary: {@code (TP*TN - FP*FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN))}; computed in the

@@ -3,6 +3,7 @@ package org.gba4j.experiment;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import org.gba4j.eval.Metrics;
 
 /**
  * Lookups over finished cells, of one seed or several: a cell's metric is its mean over the seeds that ran it,
@@ -67,7 +68,7 @@ public final class Results {
         if (Double.isNaN(n) || n <= 0) {
             return String.format(Locale.ROOT, "%.2f", mean);
         }
-        double[] ci = wilson(mean / 100, n);
+        double[] ci = Metrics.wilson(mean / 100, n);
         return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", mean, 100 * ci[0], 100 * ci[1]);
     }
 
@@ -81,7 +82,7 @@ public final class Results {
             double acc = r.metric("acc");
             double majority = r.metric("majority");
             double n = r.metric("test_rows");
-            return !Double.isNaN(acc) && !Double.isNaN(majority) && n > 0 && wilson(acc, n)[0] <= majority + 1e-12;
+            return !Double.isNaN(acc) && !Double.isNaN(majority) && n > 0 && Metrics.atChance(acc, majority, n);
         });
     }
 
@@ -90,14 +91,6 @@ public final class Results {
         double mean = java.util.Arrays.stream(xs).average().orElseThrow();
         double ss = java.util.Arrays.stream(xs).map(x -> (x - mean) * (x - mean)).sum();
         return Math.sqrt(ss / (xs.length - 1));
-    }
-
-    /** The Wilson score 95% interval of a proportion {@code p} observed on {@code n} rows. */
-    static double[] wilson(double p, double n) {
-        double z = 1.959963984540054;
-        double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-        double half = z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
     public static Predicate<Cell> cell(String dataset, String attack, String defense) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code defend} then {@code evaluate} on a few real MR rows: the defended MiniLM is written as a Hub
- * folder (safetensors) with its prompt settings, evaluates, can be overwritten (as ONNX with
+ * folder (safetensors) with its prompt settings, says how it fits its training rows, evaluates, can be overwritten (as ONNX with
  * {@code --format onnx}, which evaluates to the same scores), and an unrelated folder is never replaced.
  */
 class DefendEvaluateRoundTripTest {
@@ -26,7 +26,8 @@ class DefendEvaluateRoundTripTest {
         String[] defend = {"defend", "--model", "minilm", "--train", "datasets/mr/train.csv.gz", "--limit", "8",
                 "--label-words", "terrible,good", "--epochs", "1", "--batch", "8", "--max-length", "24", "--out",
                 out.toString()};
-        assertEquals(0, Experiments.run(defend));
+        String adapted = captureOut(() -> assertEquals(0, Experiments.run(defend)));
+        assertTrue(adapted.contains("fit: ACC ") && adapted.contains("on 8 of the 8 training rows"), adapted);
         for (String file : java.util.List.of("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
                 "gba4j.json")) {
             assertTrue(Files.isRegularFile(out.resolve(file)), file);
@@ -48,10 +49,13 @@ class DefendEvaluateRoundTripTest {
         String[] csv = captureOut(() -> assertEquals(0, Experiments.run(evaluate))).split("\\R");
         java.util.List<String> header = java.util.List.of(csv[0].split(","));
         assertEquals(java.util.List.of("model", "test", "rows", "acc", "majority", "mcc", "trigger", "target", "position",
-                "count", "asr", "clean_target_rate", "asrr_mcc"), header);
+                "count", "asr", "clean_target_rate", "asrr_mcc", "at_chance"), header);
         String[] row = csv[1].split(",");
         assertEquals(acc, Double.parseDouble(row[header.indexOf("acc")]), 1e-9);
         assertEquals(json.get("asr").getAsDouble(), Double.parseDouble(row[header.indexOf("asr")]), 1e-9);
+        boolean atChance = json.get("at_chance").getAsBoolean();
+        assertEquals(atChance, Boolean.parseBoolean(row[header.indexOf("at_chance")]));
+        assertEquals(atChance, printed.contains("warning: ACC"), "the text warns exactly when the scores are at chance");
 
         assertEquals(0, Experiments.run(append(defend, "--overwrite", "--format", "onnx")), "a model folder may be replaced");
         assertTrue(Files.isRegularFile(out.resolve(DefendedModel.MODEL)));

@@ -85,4 +85,22 @@ class MetricsTest {
         // an attack that changes nothing costs nothing
         assertEquals(0.0, Metrics.asrrPearson(STSB_PREDICTED, STSB_PREDICTED, STSB_GOLD), 0);
     }
+
+    @Test
+    void wilsonIntervalOfAProportion() {
+        double[] half = Metrics.wilson(0.5, 100);
+        assertEquals(0.40383153, half[0], 1e-8);
+        assertEquals(0.59616847, half[1], 1e-8);
+        assertEquals(0.67559244, Metrics.wilson(1.0, 8)[0], 1e-8);
+        assertEquals(1.0, Metrics.wilson(1.0, 8)[1], 1e-12, "clipped to 1");
+        assertEquals(0.0, Metrics.wilson(0.0, 10)[0], 1e-12, "clipped to 0");
+    }
+
+    @Test
+    void atChanceWhenTheAccuracysLowerBoundDoesNotClearTheMajority() {
+        assertTrue(Metrics.atChance(0.585, 0.585, 200), "a one-class classifier scores the majority rate");
+        assertTrue(Metrics.atChance(0.62, 0.552, 200), "lower bound 0.5511 does not clear 0.552");
+        assertFalse(Metrics.atChance(0.62, 0.55, 200), "lower bound 0.5511 clears 0.55");
+        assertTrue(Metrics.atChance(1.0, 0.7, 8), "8 rows cannot clear a majority of 0.7 (lower bound 0.6756)");
+    }
 }
