@@ -122,9 +122,13 @@ C=gba-aimed-cls-consistency-20,gba-aimed-cls-consistency-50
 for T in fakeddit agnews yelp; do
     time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs $C --reports experiments/out/diag-cls
 done
-for T in yelp fakeddit; do
+for T in yelp fakeddit mr; do
     time $J gba-diagnosis --attacks neuba --datasets $T --seed 43 --ladder-only --rungs gba-aimed-cls-distinct-20 \
         --reports experiments/out/diag-cls
 done
-time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp --seed 43 --ladder-only \
-    --rungs gba-aimed-per-trigger,$C,gba-aimed-cls-distinct-20 --report-only --reports experiments/out/diag-cls
+# MR: what the adaptation leaves before any pull (PT+soft, the literal broadcast)
+time $J gba-diagnosis --attacks neuba --datasets mr --seed 43 --ladder-only --rungs gba-coupled,pt-soft \
+    --reports experiments/out/diag-cls
+time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp,mr --seed 43 --ladder-only \
+    --rungs pt-soft,gba-coupled,gba-aimed-per-trigger,$C,gba-aimed-cls-distinct-20 --report-only \
+    --reports experiments/out/diag-cls
