@@ -1,6 +1,8 @@
 package org.gba4j.eval;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 
@@ -47,26 +49,31 @@ public record Evaluation(int rows, double acc, double majority, double mcc, int 
      * then the classifier has learnt nothing measurable and its ASR says nothing about a backdoor.
      */
     public boolean atChance() {
-        return rows > 0 && Metrics.atChance(acc / 100, majority / 100, rows);
+        return atChance(acc, majority, rows);
     }
 
     /**
      * One line for a user when {@link #atChance()}, naming what was scored ({@code what}, e.g. "on the test rows");
      * empty otherwise.
      */
-    public java.util.Optional<String> chanceWarning(String what) {
+    public Optional<String> chanceWarning(String what) {
         return chanceWarning(acc, majority, rows, what);
     }
 
     /** As {@link #chanceWarning(String)} for an ACC and majority rate in percent on {@code rows} rows. */
-    public static java.util.Optional<String> chanceWarning(double acc, double majority, int rows, String what) {
-        if (rows <= 0 || !Metrics.atChance(acc / 100, majority / 100, rows)) {
-            return java.util.Optional.empty();
+    public static Optional<String> chanceWarning(double acc, double majority, int rows, String what) {
+        if (!atChance(acc, majority, rows)) {
+            return Optional.empty();
         }
-        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "warning: ACC %.2f%% %s (95%% lower bound %.2f%%"
+        return Optional.of(String.format(Locale.ROOT, "warning: ACC %.2f%% %s (95%% lower bound %.2f%%"
                 + " on %d rows) is not above the majority-class rate %.2f%%: the classifier cannot be told from one that"
                 + " always predicts the most frequent class, so an ASR it gets says nothing about a backdoor", acc, what,
                 100 * Metrics.wilson(acc / 100, rows)[0], rows, majority));
+    }
+
+    /** {@link Metrics#atChance} for rates in percent; never on no rows. */
+    private static boolean atChance(double acc, double majority, int rows) {
+        return rows > 0 && Metrics.atChance(acc / 100, majority / 100, rows);
     }
 
     public boolean hasAttack() {
