@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         footer = {"", "Any command also takes --debug (a failure then prints its stack trace). Exit codes: 0 done, 2 bad"
             + " input (an option, a model or data file), 3 the environment (disk, permissions, memory)."},
         subcommands = {BenchCommand.class, AttackCommand.class, DefendCommand.class, EvaluateCommand.class,
-            ListCommand.class, DiagnosisCommand.class, CombineCommand.class, CommandLine.HelpCommand.class})
+            ListCommand.class, DiagnosisCommand.class, CombineCommand.class, SampleCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Experiments {
 
     /** {@code --version}: the release and the commit the jar was built from. */
