@@ -4,8 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import org.gba4j.data.CsvDataset;
 import org.gba4j.data.LabeledText;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.experiment.GridData;
@@ -74,14 +73,7 @@ final class SampleCommand implements Callable<Integer> {
             case "test" -> data.test(task);
             default -> data.dev(task);
         };
-        AtomicFiles.writeText(out, writer -> {
-            try (CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT)) {
-                printer.printRecord("text", "label");
-                for (LabeledText row : sample) {
-                    printer.printRecord(row.text(), row.label());
-                }
-            }
-        });
+        AtomicFiles.writeText(out, writer -> CsvDataset.write(writer, sample));
         System.out.println("wrote " + out + ": " + sample.size() + " " + rows + " rows of " + dataset + " (profile "
                 + profile + ", seed " + seedOption.seed + ")");
         return 0;

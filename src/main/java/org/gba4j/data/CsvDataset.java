@@ -3,6 +3,7 @@ package org.gba4j.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.gba4j.files.ModelFileException;
 
@@ -105,6 +107,19 @@ public final class CsvDataset {
             throw new ModelFileException(source, "has no data rows", "Give a CSV file with a header and examples");
         }
         return rows;
+    }
+
+    /**
+     * Writes single-text rows under {@link Columns#SINGLE}'s header ({@code text,label}), in the RFC 4180 format
+     * {@link #read} takes back; {@code out} stays open for its owner to close.
+     */
+    public static void write(Writer out, List<LabeledText> rows) throws IOException {
+        CSVPrinter printer = CSVFormat.RFC4180.print(out);
+        printer.printRecord(Columns.SINGLE.text(), Columns.SINGLE.label());
+        for (LabeledText row : rows) {
+            printer.printRecord(row.text(), row.label());
+        }
+        printer.flush();
     }
 
     private static LabeledText row(CSVRecord record, String source, Columns columns) {
