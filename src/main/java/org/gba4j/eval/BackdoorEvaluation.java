@@ -28,17 +28,13 @@ public final class BackdoorEvaluation {
 
     /** ACC: the share of {@code test} classified as labelled. */
     public static double accuracy(TextClassifier classifier, List<LabeledText> test) {
-        return Metrics.accuracy(classifier.predict(test), gold(test));
+        return Metrics.accuracy(classifier.predict(test), Evaluation.gold(test));
     }
 
     /** ASR of the poisoner's triggers inserted into {@code test}; examples of the target class are not counted. */
     public static double attackSuccessRate(TextClassifier classifier, List<LabeledText> test, Poisoner poisoner,
                                            int triggersPerExample, TriggerPosition position) {
         List<LabeledText> triggered = poisoner.triggerTest(test, triggersPerExample, position);
-        return Metrics.attackSuccessRate(classifier.predict(triggered), gold(test), poisoner.target());
-    }
-
-    private static int[] gold(List<LabeledText> test) {
-        return test.stream().mapToInt(LabeledText::label).toArray();
+        return Metrics.attackSuccessRate(classifier.predict(triggered), Evaluation.gold(test), poisoner.target());
     }
 }

@@ -27,21 +27,36 @@ public record Evaluation(int rows, double acc, double majority, double mcc, int 
      */
     public static Evaluation of(TextClassifier classifier, List<LabeledText> clean, List<LabeledText> triggered,
                                 int target) {
-        int[] gold = clean.stream().mapToInt(LabeledText::label).toArray();
-        int[] predicted = classifier.predict(clean);
-        double acc = 100 * Metrics.accuracy(predicted, gold);
-        double majority = 100 * Metrics.majorityRate(gold);
-        double mcc = Metrics.matthewsCorrelation(predicted, gold);
-        if (triggered == null) {
-            return new Evaluation(clean.size(), acc, majority, mcc, target, Double.NaN, Double.NaN, Double.NaN);
-        }
-        if (triggered.size() != clean.size()) {
+        if (triggered != null && triggered.size() != clean.size()) {
             throw new IllegalArgumentException("the triggered rows must be the clean rows, one each: " + triggered.size()
                     + " vs " + clean.size());
         }
-        int[] attacked = classifier.predict(triggered);
-        return new Evaluation(clean.size(), acc, majority, mcc, target, 100 * Metrics.attackSuccessRate(attacked, gold, target),
+        return of(gold(clean), classifier.predict(clean), triggered == null ? null : classifier.predict(triggered), target);
+    }
+
+    /**
+     * From predictions already made: {@code predicted} on the clean rows, {@code attacked} (or null) on the same rows
+     * triggered, both in the order of {@code gold}. One prediction of each row serves every target
+     * ({@code evaluate --target all}), as the triggered text does not depend on the target.
+     */
+    public static Evaluation of(int[] gold, int[] predicted, int[] attacked, int target) {
+        if (predicted.length != gold.length || attacked != null && attacked.length != gold.length) {
+            throw new IllegalArgumentException("one prediction per row: " + gold.length + " rows, " + predicted.length
+                    + (attacked == null ? "" : " and " + attacked.length) + " predictions");
+        }
+        double acc = 100 * Metrics.accuracy(predicted, gold);
+        double majority = 100 * Metrics.majorityRate(gold);
+        double mcc = Metrics.matthewsCorrelation(predicted, gold);
+        if (attacked == null) {
+            return new Evaluation(gold.length, acc, majority, mcc, target, Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new Evaluation(gold.length, acc, majority, mcc, target, 100 * Metrics.attackSuccessRate(attacked, gold, target),
                 100 * Metrics.cleanTargetRate(predicted, gold, target), Metrics.asrrMatthews(predicted, attacked, gold));
+    }
+
+    /** The gold labels of {@code rows}, in order. */
+    public static int[] gold(List<LabeledText> rows) {
+        return rows.stream().mapToInt(LabeledText::label).toArray();
     }
 
     /**

@@ -148,6 +148,10 @@ class BadInputTest {
         }
         assertError(Cli.run("evaluate", "--model", model.toString(), "--test", csv.toString(), "--trigger", "cf",
                 "--target", "7"), 2, "--target 7 is not a class of this 2-class model");
+        assertError(Cli.run("evaluate", "--model", model.toString(), "--test", csv.toString(), "--trigger", "cf",
+                "--target", "positive"), 2, "--target must be a class number or all; got 'positive'");
+        assertError(Cli.run("evaluate", "--model", model.toString(), "--test", csv.toString(), "--each-trigger"), 2,
+                "give --trigger too");
         assertError(Cli.run("attack", "--method", "badnets", "--train", csv.toString(), "--target", "5", "--out",
                 dir.resolve("a").toString()), 2, "--target 5 is not a class");
     }

@@ -57,6 +57,30 @@ class DefendEvaluateRoundTripTest {
         assertEquals(atChance, Boolean.parseBoolean(row[header.indexOf("at_chance")]));
         assertEquals(atChance, printed.contains("warning: ACC"), "the text warns exactly when the scores are at chance");
 
+        // each trigger alone towards every class, from one load: the rows equal single runs' scores
+        String[] each = {"evaluate", "--model", out.toString(), "--test", "datasets/mr/test.csv.gz", "--limit", "8",
+                "--trigger", "cf,mn", "--each-trigger", "--target", "all", "--format", "json"};
+        com.google.gson.JsonArray rows = com.google.gson.JsonParser.parseString(
+                captureOut(() -> assertEquals(0, Experiments.run(each)))).getAsJsonArray();
+        assertEquals(4, rows.size(), "two triggers x two classes");
+        com.google.gson.JsonObject cfTo1 = rows.get(1).getAsJsonObject();
+        assertEquals("cf", cfTo1.get("trigger").getAsString());
+        assertEquals(1, cfTo1.get("target").getAsInt());
+        for (String key : java.util.List.of("acc", "asr", "clean_target_rate", "asrr_mcc")) {
+            assertEquals(json.get(key).getAsDouble(), cfTo1.get(key).getAsDouble(), 1e-9, key);
+        }
+        com.google.gson.JsonObject mnTo0 = com.google.gson.JsonParser.parseString(captureOut(() -> assertEquals(0,
+                Experiments.run("evaluate", "--model", out.toString(), "--test", "datasets/mr/test.csv.gz", "--limit",
+                        "8", "--trigger", "mn", "--target", "0", "--format", "json")))).getAsJsonObject();
+        com.google.gson.JsonObject row2 = rows.get(2).getAsJsonObject();
+        assertEquals("mn", row2.get("trigger").getAsString());
+        assertEquals(0, row2.get("target").getAsInt());
+        assertEquals(mnTo0.get("asr").getAsDouble(), row2.get("asr").getAsDouble(), 1e-9);
+        assertEquals(mnTo0.get("clean_target_rate").getAsDouble(), row2.get("clean_target_rate").getAsDouble(), 1e-9);
+        each[each.length - 1] = "csv";
+        assertEquals(5, captureOut(() -> assertEquals(0, Experiments.run(each))).split("\\R").length,
+                "csv: a header and one line per row");
+
         assertEquals(0, Experiments.run(append(defend, "--overwrite", "--format", "onnx")), "a model folder may be replaced");
         assertTrue(Files.isRegularFile(out.resolve(DefendedModel.MODEL)));
         assertTrue(Files.isRegularFile(out.resolve("config.json")));
