@@ -66,8 +66,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "triggers inserted per text (RIPPLe: 1 or 3 by sentence length); default: ${DEFAULT-VALUE}")
     int count;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json or csv (one header line, one row);"
-            + " default: ${DEFAULT-VALUE}")
+    @Option(names = "--format", defaultValue = "text", description = "text, json or csv (a header line, then one line"
+            + " per trigger and target); default: ${DEFAULT-VALUE}")
     String format;
 
     @Mixin
