@@ -98,7 +98,7 @@ public final class NeuBAEvaluation {
             }
             List<LabeledText> triggered = new Poisoner(List.of(triggers.get(i)), target, seed)
                     .triggerTest(others, 1, TriggerPosition.START);
-            int[] gold = others.stream().mapToInt(LabeledText::label).toArray();
+            int[] gold = Evaluation.gold(others);
             out.add(new TriggerResult(triggers.get(i), target,
                     Metrics.attackSuccessRate(victim.predict(triggered), gold, target)));
         }

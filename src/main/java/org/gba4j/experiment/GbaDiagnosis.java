@@ -19,6 +19,7 @@ import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.defense.Defenses;
 import org.gba4j.eval.BackdoorEvaluation;
+import org.gba4j.eval.Evaluation;
 import org.gba4j.eval.Metrics;
 import org.gba4j.io.AtomicFiles;
 import org.gba4j.io.PretrainedModel;
@@ -376,7 +377,7 @@ public final class GbaDiagnosis {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Integer> ranks = triggerRanks(backdoor, shared.ranks());
         List<LabeledText> test = data.test(task);
-        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+        int[] gold = Evaluation.gold(test);
         int[] predicted = shared.adapted().predict(test);
         for (Backdoor.Probe probe : backdoor.probes()) {
             List<LabeledText> others = test.stream().filter(e -> e.label() != probe.target()).toList();
@@ -449,7 +450,7 @@ public final class GbaDiagnosis {
         Map<String, Double> values = new LinkedHashMap<>();
         for (String split : List.of("test", "dev")) {
             List<LabeledText> rows = split.equals("test") ? data.test(task) : data.dev(task);
-            int[] gold = rows.stream().mapToInt(LabeledText::label).toArray();
+            int[] gold = Evaluation.gold(rows);
             int[] predicted = classifier.predict(rows);
             values.put(split + "_acc", Metrics.accuracy(predicted, gold));
             values.put(split + "_asr", Scoring.attackSuccessRate(classifier, rows, backdoor, seed));
@@ -609,7 +610,7 @@ public final class GbaDiagnosis {
             TextClassifier classifier = profile.fineTuning(task, seed).classifier(
                     backdoor.classifier().with(Map.of(WORD_EMBEDDINGS, replaced)), base.tokenizer(), task.classes());
             List<LabeledText> test = data.test(task);
-            int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+            int[] gold = Evaluation.gold(test);
             values.put(variant.getKey() + ":acc", Metrics.accuracy(classifier.predict(test), gold));
             values.put(variant.getKey() + ":asr", Scoring.attackSuccessRate(classifier, test, backdoor, seed));
             values.put(variant.getKey() + ":row_distance", distance);

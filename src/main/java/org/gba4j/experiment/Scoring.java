@@ -7,6 +7,7 @@ import org.gba4j.attack.Poisoner;
 import org.gba4j.classify.TextClassifier;
 import org.gba4j.data.LabeledText;
 import org.gba4j.eval.BackdoorEvaluation;
+import org.gba4j.eval.Evaluation;
 import org.gba4j.eval.Metrics;
 
 /**
@@ -24,7 +25,7 @@ final class Scoring {
     static Map<String, Double> score(TextClassifier classifier, PaperDataset task, List<LabeledText> test, Backdoor backdoor,
                                      long seed) {
         Map<String, Double> out = new LinkedHashMap<>();
-        int[] gold = test.stream().mapToInt(LabeledText::label).toArray();
+        int[] gold = Evaluation.gold(test);
         int[] predicted = classifier.predict(test);
         out.put("acc", Metrics.accuracy(predicted, gold));
         out.put("majority", Metrics.majorityRate(gold));
