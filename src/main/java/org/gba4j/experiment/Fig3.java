@@ -3,7 +3,9 @@ package org.gba4j.experiment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -51,12 +53,28 @@ public final class Fig3 implements Experiment {
         Results r = new Results(results);
         MarkdownTable table = new MarkdownTable(List.of("Trigger", "RMSE before", "RMSE after", "ASR after", "ACC after"));
         for (String trigger : TRIGGERS) {
-            table.row(List.of(trigger, String.format(java.util.Locale.ROOT, "%.5f", mean(r, trigger, "rmse_before")),
-                    String.format(java.util.Locale.ROOT, "%.5f", mean(r, trigger, "rmse_after")),
+            table.row(List.of(trigger, rmse(mean(r, trigger, "rmse_before")), rmse(mean(r, trigger, "rmse_after")),
                     MarkdownTable.percent(mean(r, trigger, "asr")), MarkdownTable.percent(mean(r, trigger, "acc"))));
         }
+        // The means hide which task a trigger survived on; each cell, with the uncertainty of its ASR and ACC and the
+        // clean target rate (how often clean rows already land on the target class: the rate an ASR must beat)
+        MarkdownTable cells = new MarkdownTable(List.of("Task", "Trigger", "RMSE before", "RMSE after", "ASR after",
+                "clean target rate", "ACC after"));
+        for (PaperDataset d : datasets) {
+            for (String trigger : TRIGGERS) {
+                Predicate<Cell> cell = c -> c.dataset().equals(d.name()) && c.trigger().equals(trigger);
+                cells.row(List.of(d.name(), trigger, rmse(r.mean(cell, "rmse_before")), rmse(r.mean(cell, "rmse_after")),
+                        r.rateWithSpread(cell, "asr", "asr_rows"), r.rateWithSpread(cell, "clean_target_rate", "test_rows"),
+                        r.rateWithSpread(cell, "acc", "test_rows")));
+            }
+        }
         return "Means over the tasks run. The paper plots this only: after GBA the triggers sit closer to the class"
-                + " tokens. Plot: `fig3.png`.\n\n" + table.render();
+                + " tokens. Plot: `fig3.png`.\n\n" + table.render() + "\nEach cell (one seed: the value [Wilson 95%"
+                + " interval over its test rows]; several: mean +/- std over seeds):\n\n" + cells.render();
+    }
+
+    private static String rmse(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.5f", value);
     }
 
     @Override

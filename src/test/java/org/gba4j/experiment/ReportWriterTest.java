@@ -25,6 +25,18 @@ class ReportWriterTest {
     }
 
     @Test
+    void fig3ShowsEachCellWithItsIntervalsAndCleanTargetRate() {
+        CellResult mn = new CellResult(new Cell("mr", "badnets", "mn", "gba"), Map.of("seed", "42"),
+                Map.of("asr", 0.25, "asr_rows", 400.0, "clean_target_rate", 0.1, "acc", 0.78, "test_rows", 1000.0,
+                        "rmse_before", 0.092, "rmse_after", 0.0345),
+                Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig3().markdown(List.of(mn), List.of(PaperDataset.MR));
+        // Wilson 95%: 0.25 of 400 -> [21.0, 29.5]; 0.1 of 1000 -> [8.3, 12.0]; 0.78 of 1000 -> [75.3, 80.5]
+        assertTrue(md.contains("| mr | mn | 0.09200 | 0.03450 | 25.0 [21.0, 29.5] | 10.0 [8.3, 12.0] | 78.0 [75.3, 80.5] |"), md);
+        assertTrue(md.contains("| mr | cf | - | - | - | - | - |"), md);
+    }
+
+    @Test
     void correlationTasksKeepTheirMetrics() throws Exception {
         CellResult cola = new CellResult(new Cell("cola", "badnets", "cf", "gba"), Map.of("model", "minilm"),
                 Map.of("acc", 0.7, "mcc", 0.25, "asrr", 0.125), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
