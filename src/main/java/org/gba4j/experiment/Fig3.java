@@ -13,10 +13,13 @@ import org.knowm.xchart.internal.chartpart.Chart;
 /**
  * Figure 3 (section 5.2): how far each trigger's embedding sits from the class tokens (the label
  * words, the class centres of a prompt model) before and after GBA, as an RMSE averaged over label
- * words and tasks. Four BadNets backdoors with the triggers cf, mn, tq and bb.
+ * words and tasks. Four BadNets backdoors with the triggers cf, mn, tq and bb, and each trigger's floor: the
+ * same word inserted into a never-attacked model (one per task, shared by the four) after the same GBA, so an
+ * ASR after GBA is read against what the word does to a model that never learned it.
  */
 public final class Fig3 implements Experiment {
     static final List<String> TRIGGERS = List.of("cf", "mn", "tq", "bb");
+    private static final String FLOOR = Attacks.floorOf(Attacks.BADNETS);
 
     @Override
     public String name() {
@@ -40,36 +43,49 @@ public final class Fig3 implements Experiment {
             for (String trigger : TRIGGERS) {
                 cells.add(new Cell(d.name(), Attacks.BADNETS, trigger, Defenses.GBA));
             }
+            for (String trigger : TRIGGERS) { // one after another: they share one defended never-attacked model
+                cells.add(new Cell(d.name(), FLOOR, trigger, Defenses.GBA));
+            }
         }
         return cells;
     }
 
     private static double mean(Results r, String trigger, String metric) {
-        return r.mean(c -> c.trigger().equals(trigger), metric);
+        return mean(r, Attacks.BADNETS, trigger, metric);
+    }
+
+    private static double mean(Results r, String attack, String trigger, String metric) {
+        return r.mean(c -> c.attack().equals(attack) && c.trigger().equals(trigger), metric);
     }
 
     @Override
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         Results r = new Results(results);
-        MarkdownTable table = new MarkdownTable(List.of("Trigger", "RMSE before", "RMSE after", "ASR after", "ACC after"));
+        MarkdownTable table = new MarkdownTable(List.of("Trigger", "RMSE before", "RMSE after", "ASR after",
+                "floor ASR after", "ACC after"));
         for (String trigger : TRIGGERS) {
             table.row(List.of(trigger, rmse(mean(r, trigger, "rmse_before")), rmse(mean(r, trigger, "rmse_after")),
-                    MarkdownTable.percent(mean(r, trigger, "asr")), MarkdownTable.percent(mean(r, trigger, "acc"))));
+                    MarkdownTable.percent(mean(r, trigger, "asr")), MarkdownTable.percent(mean(r, FLOOR, trigger, "asr")),
+                    MarkdownTable.percent(mean(r, trigger, "acc"))));
         }
         // The means hide which task a trigger survived on; each cell, with the uncertainty of its ASR and ACC and the
         // clean target rate (how often clean rows already land on the target class: the rate an ASR must beat)
         MarkdownTable cells = new MarkdownTable(List.of("Task", "Trigger", "RMSE before", "RMSE after", "ASR after",
-                "clean target rate", "ACC after"));
+                "clean target rate", "ACC after", "floor ASR after", "floor ACC after"));
         for (PaperDataset d : datasets) {
             for (String trigger : TRIGGERS) {
-                Predicate<Cell> cell = c -> c.dataset().equals(d.name()) && c.trigger().equals(trigger);
+                Predicate<Cell> cell = Results.cell(d.name(), Attacks.BADNETS, Defenses.GBA)
+                        .and(c -> c.trigger().equals(trigger));
+                Predicate<Cell> floor = Results.cell(d.name(), FLOOR, Defenses.GBA).and(c -> c.trigger().equals(trigger));
                 cells.row(List.of(d.name(), trigger, rmse(r.mean(cell, "rmse_before")), rmse(r.mean(cell, "rmse_after")),
                         r.rateWithSpread(cell, "asr", "asr_rows"), r.rateWithSpread(cell, "clean_target_rate", "test_rows"),
-                        r.rateWithSpread(cell, "acc", "test_rows")));
+                        r.rateWithSpread(cell, "acc", "test_rows"), r.rateWithSpread(floor, "asr", "asr_rows"),
+                        r.rateWithSpread(floor, "acc", "test_rows")));
             }
         }
         return "Means over the tasks run. The paper plots this only: after GBA the triggers sit closer to the class"
-                + " tokens. Plot: `fig3.png`.\n\n" + table.render() + "\nEach cell (one seed: the value [Wilson 95%"
+                + " tokens. Plot: `fig3.png`. The floor: the same word inserted into a model fine-tuned on the attacker's rows"
+                + " without poison (`never-attacked-badnets`), after the same GBA.\n\n" + table.render() + "\nEach cell (one seed: the value [Wilson 95%"
                 + " interval over its test rows]; several: mean +/- std over seeds):\n\n" + cells.render();
     }
 

@@ -30,10 +30,16 @@ class ReportWriterTest {
                 Map.of("asr", 0.25, "asr_rows", 400.0, "clean_target_rate", 0.1, "acc", 0.78, "test_rows", 1000.0,
                         "rmse_before", 0.092, "rmse_after", 0.0345),
                 Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
-        String md = new Fig3().markdown(List.of(mn), List.of(PaperDataset.MR));
-        // Wilson 95%: 0.25 of 400 -> [21.0, 29.5]; 0.1 of 1000 -> [8.3, 12.0]; 0.78 of 1000 -> [75.3, 80.5]
-        assertTrue(md.contains("| mr | mn | 0.09200 | 0.03450 | 25.0 [21.0, 29.5] | 10.0 [8.3, 12.0] | 78.0 [75.3, 80.5] |"), md);
-        assertTrue(md.contains("| mr | cf | - | - | - | - | - |"), md);
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "mn", "gba"), Map.of("seed", "42"),
+                Map.of("asr", 0.05, "asr_rows", 400.0, "acc", 0.8, "test_rows", 1000.0, "rmse_before", 0.5),
+                Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig3().markdown(List.of(mn, floor), List.of(PaperDataset.MR));
+        // Wilson 95%: 0.25 of 400 -> [21.0, 29.5]; 0.1 of 1000 -> [8.3, 12.0]; 0.78 of 1000 -> [75.3, 80.5];
+        // 0.05 of 400 -> [3.3, 7.6]; 0.8 of 1000 -> [77.4, 82.4]. The floor's RMSE is not the backdoor's.
+        assertTrue(md.contains("| mr | mn | 0.09200 | 0.03450 | 25.0 [21.0, 29.5] | 10.0 [8.3, 12.0] | 78.0 [75.3, 80.5]"
+                + " | 5.0 [3.3, 7.6] | 80.0 [77.4, 82.4] |"), md);
+        assertTrue(md.contains("| mr | cf | - | - | - | - | - | - | - |"), md);
+        assertTrue(md.contains("| mn | 0.09200 | 0.03450 | 25.00 | 5.00 | 78.00 |"), md);
     }
 
     @Test
