@@ -64,9 +64,7 @@ public final class ReportWriter {
                 .collect(Collectors.joining(","));
         experiment.plots(results, datasets).forEach((plot, chart) -> {
             String file = name + plot.substring(plot.startsWith(experiment.name()) ? experiment.name().length() : 0);
-            // the run in the title: a plot travels without its Markdown
-            chart.setTitle(chart.getTitle() + " (" + Path.of(profile.model()).getFileName() + ", " + profile.name()
-                    + " profile, seed" + (seeds.contains(",") ? "s " : " ") + seeds + ")");
+            chart.setTitle(plotTitle(chart.getTitle(), datasets, profile, seeds));
             try {
                 AtomicFiles.writeBytes(folder.resolve(file), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
                 java.io.ByteArrayOutputStream svg = new java.io.ByteArrayOutputStream();
@@ -77,6 +75,13 @@ public final class ReportWriter {
             }
         });
         return markdown;
+    }
+
+    /** The run in a plot's title (tasks, model, profile, seeds): a plot travels without its Markdown. */
+    static String plotTitle(String title, List<PaperDataset> datasets, Profile profile, String seeds) {
+        String tasks = datasets.stream().map(PaperDataset::title).collect(Collectors.joining(", "));
+        return title + " (" + tasks + "; " + Path.of(profile.model()).getFileName() + ", " + profile.name()
+                + " profile, seed" + (seeds.contains(",") ? "s " : " ") + seeds + ")";
     }
 
     static void writeCsv(Path file, Experiment experiment, List<CellResult> results) {

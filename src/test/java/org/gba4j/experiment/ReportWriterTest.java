@@ -25,6 +25,12 @@ class ReportWriterTest {
     }
 
     @Test
+    void plotTitleNamesTheTasksModelProfileAndSeeds() {
+        assertEquals("Figure 3: RMSE (MR, HS; minilm, quick profile, seeds 42,43)", ReportWriter.plotTitle(
+                "Figure 3: RMSE", List.of(PaperDataset.MR, PaperDataset.HS), Profile.QUICK, "42,43"));
+    }
+
+    @Test
     void fig3ShowsEachCellWithItsIntervalsAndCleanTargetRate() {
         CellResult mn = new CellResult(new Cell("mr", "badnets", "mn", "gba"), Map.of("seed", "42"),
                 Map.of("asr", 0.25, "asr_rows", 400.0, "clean_target_rate", 0.1, "acc", 0.78, "test_rows", 1000.0,
