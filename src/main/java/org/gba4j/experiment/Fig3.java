@@ -84,9 +84,10 @@ public final class Fig3 implements Experiment {
             }
         }
         return "Means over the tasks run. The paper plots this only: after GBA the triggers sit closer to the class"
-                + " tokens. Plot: `fig3.png`. The floor: the same word inserted into a model fine-tuned on the attacker's rows"
-                + " without poison (`never-attacked-badnets`), after the same GBA.\n\n" + table.render() + "\nEach cell (one seed: the value [Wilson 95%"
-                + " interval over its test rows]; several: mean +/- std over seeds):\n\n" + cells.render();
+                + " tokens. Plot: `fig3.png`. The floor: the same word inserted into a model fine-tuned on the attacker's"
+                + " rows without poison (`never-attacked-badnets`), after the same GBA.\n\n" + table.render()
+                + "\nEach cell (one seed: the value [Wilson 95% interval over its test rows]; several: mean +/- std over"
+                + " seeds):\n\n" + cells.render();
     }
 
     private static String rmse(double value) {
