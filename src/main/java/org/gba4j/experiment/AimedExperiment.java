@@ -116,7 +116,12 @@ public record AimedExperiment(Experiment base, boolean heldOut, int consistent) 
     @Override
     public Map<String, Chart<?, ?>> plots(List<CellResult> results, List<PaperDataset> datasets) {
         Map<String, Chart<?, ?>> plots = new java.util.LinkedHashMap<>();
-        base.plots(results, datasets).forEach((file, chart) -> plots.put(file.replaceFirst("^" + base.name(), name()), chart));
+        base.plots(results, datasets).forEach((file, chart) -> {
+            // a plot travels without its Markdown: its title says the GBA cells are not the paper's literal form
+            chart.setTitle(chart.getTitle() + ", GBA aimed (gba4j)" + (heldOut ? ", held-out scan" : "")
+                    + (consistent > 0 ? ", " + consistent + " consistent tokens" : ""));
+            plots.put(file.replaceFirst("^" + base.name(), name()), chart);
+        });
         return plots;
     }
 }

@@ -46,6 +46,10 @@ class ReportWriterTest {
                 + " | 5.0 [3.3, 7.6] | 80.0 [77.4, 82.4] |"), md);
         assertTrue(md.contains("| mr | cf | - | - | - | - | - | - | - |"), md);
         assertTrue(md.contains("| mn | 0.09200 | 0.03450 | 25.00 | 5.00 | 78.00 |"), md);
+        assertEquals("Figure 3: trigger-to-class-token RMSE", new Fig3().plots(List.of(mn), List.of(PaperDataset.MR))
+                .get("fig3.png").getTitle());
+        assertEquals("Figure 3: trigger-to-class-token RMSE, GBA aimed (gba4j)", new AimedExperiment(new Fig3())
+                .plots(List.of(mn), List.of(PaperDataset.MR)).get("fig3-aimed.png").getTitle());
     }
 
     @Test
