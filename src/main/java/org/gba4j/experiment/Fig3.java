@@ -55,7 +55,12 @@ public final class Fig3 implements Experiment {
     }
 
     private static double mean(Results r, String attack, String trigger, String metric) {
-        return r.mean(c -> c.attack().equals(attack) && c.trigger().equals(trigger), metric);
+        return r.mean(gba(null, attack, trigger), metric);
+    }
+
+    /** The GBA cells of {@code attack} (a backdoor or its floor) with {@code trigger}, on one task or (null) all. */
+    private static Predicate<Cell> gba(String dataset, String attack, String trigger) {
+        return Results.cell(dataset, attack, Defenses.GBA).and(c -> c.trigger().equals(trigger));
     }
 
     @Override
@@ -74,9 +79,8 @@ public final class Fig3 implements Experiment {
                 "clean target rate", "ACC after", "floor ASR after", "floor ACC after"));
         for (PaperDataset d : datasets) {
             for (String trigger : TRIGGERS) {
-                Predicate<Cell> cell = Results.cell(d.name(), Attacks.BADNETS, Defenses.GBA)
-                        .and(c -> c.trigger().equals(trigger));
-                Predicate<Cell> floor = Results.cell(d.name(), FLOOR, Defenses.GBA).and(c -> c.trigger().equals(trigger));
+                Predicate<Cell> cell = gba(d.name(), Attacks.BADNETS, trigger);
+                Predicate<Cell> floor = gba(d.name(), FLOOR, trigger);
                 cells.row(List.of(d.name(), trigger, rmse(r.mean(cell, "rmse_before")), rmse(r.mean(cell, "rmse_after")),
                         r.rateWithSpread(cell, "asr", "asr_rows"), r.rateWithSpread(cell, "clean_target_rate", "test_rows"),
                         r.rateWithSpread(cell, "acc", "test_rows"), r.rateWithSpread(floor, "asr", "asr_rows"),
