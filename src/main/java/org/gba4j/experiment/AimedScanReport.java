@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.gba4j.prompt.TriggerScan.Suspect;
 
 /**
@@ -41,20 +42,31 @@ final class AimedScanReport {
         return tokens;
     }
 
-    /** The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. */
+    /**
+     * The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. A
+     * grid that plants several triggers per task and attack (fig3) gets a Trigger column, so its rows can be told
+     * apart; the others keep the narrower table.
+     */
     static String render(List<CellResult> results) {
-        MarkdownTable table = new MarkdownTable(List.of("Task", "Attack", "Seed", "Test triggers moved",
+        List<CellResult> aimed = results.stream()
+                .filter(r -> AimedExperiment.aimed(r.cell()) && r.config().get(SUSPECTS) != null).toList();
+        if (aimed.isEmpty()) {
+            return "";
+        }
+        boolean triggerColumn = aimed.stream().collect(Collectors.groupingBy(r -> List.of(r.cell().dataset(),
+                r.cell().attack(), r.run().getOrDefault("seed", "")), Collectors.mapping(r -> r.cell().trigger(),
+                Collectors.toSet()))).values().stream().anyMatch(triggers -> triggers.size() > 1);
+        List<String> header = new ArrayList<>(List.of("Task", "Attack", "Seed", "Test triggers moved",
                 "Other tokens moved", "ASR after"));
-        int rows = 0;
-        for (CellResult r : results) {
-            String recorded = r.config().get(SUSPECTS);
-            if (!AimedExperiment.aimed(r.cell()) || recorded == null) {
-                continue;
-            }
+        if (triggerColumn) {
+            header.add(2, "Trigger");
+        }
+        MarkdownTable table = new MarkdownTable(header);
+        for (CellResult r : aimed) {
             String foundText;
             String others;
             try {
-                List<String> moved = tokens(recorded);
+                List<String> moved = tokens(r.config().get(SUSPECTS));
                 List<String> triggers = Backdoors.triggers(r.cell().trigger());
                 List<String> found = triggers.stream().filter(moved::contains).toList();
                 foundText = found.isEmpty() ? "none of " + triggers.size()
@@ -64,12 +76,13 @@ final class AimedScanReport {
                 foundText = "unreadable record";
                 others = "-";
             }
-            table.row(List.of(PaperDataset.of(r.cell().dataset()).title(), DefenseTable.attackLabel(r.cell().attack()),
-                    r.run().getOrDefault("seed", ""), foundText, others, MarkdownTable.percent(r.metric("asr"))));
-            rows++;
-        }
-        if (rows == 0) {
-            return "";
+            List<String> row = new ArrayList<>(List.of(PaperDataset.of(r.cell().dataset()).title(),
+                    DefenseTable.attackLabel(r.cell().attack()), r.run().getOrDefault("seed", ""), foundText, others,
+                    MarkdownTable.percent(r.metric("asr"))));
+            if (triggerColumn) {
+                row.add(2, r.cell().trigger());
+            }
+            table.row(row);
         }
         return "What the scan moved (each aimed cell's `" + SUSPECTS + "` in the CSV): the triggers the cell's test"
                 + " inserts that are among the tokens moved to the class-token centre, and how many other tokens moved"

@@ -40,12 +40,25 @@ class AimedScanReportTest {
                 cell("yelp", "badnets", "cf", "none", null, 1.0),
                 cell("hs", "never-attacked-ep", "cf", "gba", "[cf->1@0.3]", 0.05),
                 cell("mr", "ep", "cf", "gba", "cf moved", 0.1)));
+        assertTrue(md.contains("| Task | Attack | Seed | Test triggers moved |"), md);
         assertTrue(md.contains("| Yelp | RIPPLe | 43 | 2 of 6 (cf, mb) | 1 | 37.40 |"), md);
         assertTrue(md.contains("| Yelp | BadNets | 43 | none of 1 | 2 | 29.20 |"), md);
         assertTrue(md.contains("| HS | never attacked, as Embedding Poison | 43 | 1 of 1 (cf) | 0 | 5.00 |"), md);
         assertTrue(md.contains("| MR | Embedding Poison | 43 | unreadable record | - | 10.00 |"), md);
         assertEquals(4, md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| Task") && !l.startsWith("|-")
                 && !l.startsWith("| -")).count(), md);
+    }
+
+    @Test
+    void severalTriggersOfOneTaskAndAttackGetATriggerColumn() {
+        String md = AimedScanReport.render(List.of(
+                cell("hs", "badnets", "cf", "gba", "[cf->1@0.9]", 0.086),
+                cell("hs", "badnets", "mn", "gba", "[awful->0@0.5]", 0.138),
+                cell("hs", "never-attacked-badnets", "mn", "gba", "[]", 0.068)));
+        assertTrue(md.contains("| Task | Attack | Trigger | Seed | Test triggers moved |"), md);
+        assertTrue(md.contains("| HS | BadNets | cf | 43 | 1 of 1 (cf) | 0 | 8.60 |"), md);
+        assertTrue(md.contains("| HS | BadNets | mn | 43 | none of 1 | 1 | 13.80 |"), md);
+        assertTrue(md.contains("| HS | never attacked, as BadNets | mn | 43 | none of 1 | 0 | 6.80 |"), md);
     }
 
     @Test
