@@ -132,27 +132,6 @@ public final class BertGraph {
     }
 
     /** Graph construction, kept apart so the public class only holds names and the built graph. */
-    /**
-     * The largest epsilon for which LayerNorm runs as M2.1's fused {@code layer_norm} op. That op standardizes with no
-     * epsilon at all; for BERT's 1e-12 the difference, {@code eps / (2 var)} relative, lies far below float rounding,
-     * and one fused op (and one backward op) replaces nine written-out ones and their backward ops (issue 14).
-     * RoBERTa's 1e-5 would not vanish so, and keeps the written-out form.
-     */
-    static final double FUSED_LAYER_NORM_MAX_EPS = 1e-9;
-
-    /** LayerNorm over the last axis of a 2-D input: fused where the epsilon allows ({@link #FUSED_LAYER_NORM_MAX_EPS}). */
-    static SDVariable layerNorm(SameDiff sd, SDVariable x2d, SDVariable gain, SDVariable shift, double eps) {
-        return eps <= FUSED_LAYER_NORM_MAX_EPS ? sd.nn.layerNorm(x2d, gain, shift, false, 1)
-                : writtenOutLayerNorm(sd, x2d, gain, shift, eps);
-    }
-
-    /** {@code (x - mean) / sqrt(var + eps) * gain + shift} over the last axis, op by op, with any epsilon. */
-    static SDVariable writtenOutLayerNorm(SameDiff sd, SDVariable x2d, SDVariable gain, SDVariable shift, double eps) {
-        SDVariable centred = x2d.sub(x2d.mean(true, 1));
-        SDVariable variance = centred.mul(centred).mean(true, 1);
-        return centred.div(sd.math.sqrt(variance.add(eps))).mul(gain).add(shift);
-    }
-
     private static final class Builder {
         private final SameDiff sd;
         private final BertConfig c;
@@ -305,8 +284,12 @@ public final class BertGraph {
             return sd.mmul(x2d, v(prefix + WEIGHT)).add(v(prefix + BIAS));
         }
 
+        /** LayerNorm over the last axis of a 2-D input, epsilon from the config (written out: the built-in op fixes it). */
         private SDVariable layerNorm(SDVariable x2d, String gain, String shift) {
-            return BertGraph.layerNorm(sd, x2d, v(gain), v(shift), c.layerNormEps());
+            SDVariable centred = x2d.sub(x2d.mean(true, 1));
+            SDVariable variance = centred.mul(centred).mean(true, 1);
+            SDVariable normed = centred.div(sd.math.sqrt(variance.add(c.layerNormEps())));
+            return normed.mul(v(gain)).add(v(shift));
         }
 
         /** Exact GELU, as BERT uses: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
