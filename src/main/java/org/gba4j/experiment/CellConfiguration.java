@@ -29,8 +29,22 @@ final class CellConfiguration {
             // only where it applies, so no other cell's fingerprint changed when the rule came
             out.put("defense.untuned_encoder_rows", Integer.toString(profile.attackerRows()));
         }
+        if (furtherAdaptsOnAttackerRows(cell, profile)) {
+            out.put("adapt.untuned_encoder_rows", Integer.toString(profile.attackerRows()));
+        }
         cell.params().forEach((k, v) -> out.put("cell." + k, v));
         return out;
+    }
+
+    /**
+     * Whether a Table 4 cell's further adaptation to a new task fits that task's attacker rows: no encoder of the cell
+     * has learned the new task, so on a profile that gives such encoders the attacker's rows (as prompt adaptation of
+     * an untuned encoder gets them) all three models, raw, GBA- and NAD-C-defended, adapt on those same rows. On
+     * 200 rows prompt tuning of an encoder that never saw MR stays at chance (47.2 in a first quick run), which would
+     * charge the profile's budget to GBA.
+     */
+    static boolean furtherAdaptsOnAttackerRows(Cell cell, Profile profile) {
+        return !cell.param("adapt_to", "").isEmpty() && profile.untunedAdaptsOnAttackerRows();
     }
 
     /**

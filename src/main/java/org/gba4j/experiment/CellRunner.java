@@ -87,8 +87,10 @@ public final class CellRunner {
         } else {
             PaperDataset next = PaperDataset.of(adaptTo);
             List<LabeledText> test = data.test(next);
-            TextClassifier adapted = adapt(defended, next, progress);
-            config.put("further_adaptation", adaptTo + " (" + data.train(next).size() + " rows, " + profile.epochs()
+            List<LabeledText> nextTrain = CellConfiguration.furtherAdaptsOnAttackerRows(cell, profile)
+                    ? data.attackTrain(next) : data.train(next);
+            TextClassifier adapted = adapt(defended, next, nextTrain, progress);
+            config.put("further_adaptation", adaptTo + " (" + nextTrain.size() + " rows, " + profile.epochs()
                     + " epochs)");
             config.put("test_rows", Integer.toString(test.size()));
             metrics.put("acc", BackdoorEvaluation.accuracy(adapted, test));
@@ -103,12 +105,12 @@ public final class CellRunner {
     }
 
     /**
-     * Table 4: the defended classifier fine-tuned on another task for the profile's epochs: a prompt
+     * Table 4: the defended classifier fine-tuned on {@code train} of another task for the profile's epochs: a prompt
      * model keeps adapting as a prompt model (PT+soft, the new task's label words), a head model gets
      * a fresh head for the new classes.
      */
-    private TextClassifier adapt(TextClassifier defended, PaperDataset next, Consumer<TextClassifier.Progress> progress) {
-        List<LabeledText> train = data.train(next);
+    private TextClassifier adapt(TextClassifier defended, PaperDataset next, List<LabeledText> train,
+                                 Consumer<TextClassifier.Progress> progress) {
         if (defended instanceof PromptClassifier) {
             PromptClassifier classifier = new PromptClassifier(defended.model().weights(), base.tokenizer(),
                     LabelWords.of(next.labelWords(), base.tokenizer()), profile.prompt(PromptMode.PT_SOFT, next, seed));

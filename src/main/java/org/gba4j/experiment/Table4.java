@@ -59,6 +59,9 @@ public final class Table4 implements Experiment {
             }
             table.row(row);
         }
-        return "ACC on the new task after fine-tuning; each entry: ours (paper's Table 4), percent.\n\n" + table.render();
+        return "ACC on the new task after fine-tuning; each entry: ours (paper's Table 4), percent. The three models"
+                + " adapt on the same rows of the new task (how many: `further_adaptation` in the CSV); a defended"
+                + " prompt model keeps adapting as a prompt model (PT+soft with the new task's label words), the raw"
+                + " and NAD-C models get a fresh classification head.\n\n" + table.render();
     }
 }

@@ -101,6 +101,20 @@ class CellConfigurationTest {
     }
 
     @Test
+    void table4AdaptsEveryModelOnTheNewTasksAttackerRowsWhereTheProfileSaysSo() {
+        List<Cell> cells = new Table4().cells(List.of(PaperDataset.of("mr")));
+        assertEquals(3, cells.size());
+        for (Cell c : cells) {
+            assertTrue(CellConfiguration.furtherAdaptsOnAttackerRows(c, Profile.QUICK), c.id());
+            assertEquals("1000", CellConfiguration.of(c, Profile.QUICK, 42).get("adapt.untuned_encoder_rows"), c.id());
+            assertFalse(CellConfiguration.furtherAdaptsOnAttackerRows(c, Profile.SMOKE), "smoke: no larger sample");
+            assertNull(CellConfiguration.of(c, Profile.SMOKE, 42).get("adapt.untuned_encoder_rows"));
+        }
+        assertFalse(CellConfiguration.furtherAdaptsOnAttackerRows(GBA, Profile.QUICK), "no further adaptation");
+        assertNull(CellConfiguration.of(GBA, Profile.QUICK, 42).get("adapt.untuned_encoder_rows"));
+    }
+
+    @Test
     void anAimedGridAimsOnlyItsGbaCellsAndRecordsTheScan() {
         Experiment aimed = new AimedExperiment(new Table12());
         assertEquals("table12-aimed", aimed.name());
