@@ -50,8 +50,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   row, the mean embedding, the class tokens' midpoint, [PAD], part-way to the mean): does the
  *   backdoor live in the row or in the encoder's response to it?</li>
  *   <li>{@code ladder}: prompt adaptation in several forms (coupled, larger embedding rate, decoupled
- *   broadcast, input-position reading, SGD), each scored on dev and test with the trigger's
- *   displacement; the floor is PT+soft of the pre-trained model itself (never attacked; the grids' floors fine-tune it first).</li>
+ *   broadcast, input-position reading, SGD, the aimed scans, and the oracle pull: GBA, then the known trigger
+ *   moved to the class-token centre, after adaptation, where the oracle above moves it before), each scored on dev
+ *   and test with the trigger's displacement; the floor is PT+soft of the pre-trained model itself (never attacked; the grids' floors fine-tune it first).</li>
  * </ul>
  * Each unit (a ladder rung, the oracle, step 0) is stored as it finishes, so a killed run resumes.
  */
@@ -104,6 +105,13 @@ public final class GbaDiagnosis {
      * ({@link RepresentationProbe.Rows#DISTINCT}, the rule of {@code --aim-consistent}) instead of the shortest.
      */
     static final String CLS_DISTINCT = "gba-aimed-cls-distinct-";
+    /**
+     * A diagnostic rung: the paper's GBA, then the planted triggers themselves (known here, never to a defender) pulled
+     * to the class-token centre as the aimed scan pulls its suspects. The most any pull of the trigger's row can do:
+     * where a trigger the scan misses keeps its ASR above the floor even here, a better scan would not help, and what
+     * is left lives outside the row.
+     */
+    static final String ORACLE_PULL = "gba-oracle-pull";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -148,6 +156,7 @@ public final class GbaDiagnosis {
         rungs.add(new Rung("gba-coupled", PromptMode.GBA, c -> c));
         rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.rate(0.5)))); // = gba-aimed-rate-0.5
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
+        rungs.add(new Rung(ORACLE_PULL, PromptMode.GBA, c -> c));
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }
@@ -195,8 +204,12 @@ public final class GbaDiagnosis {
                     unit(attack, task, "ladder", rung.name(), () -> {
                         Map<String, Double> values = new LinkedHashMap<>();
                         PromptClassifier defended;
-                        if (rung.name().equals("gba-coupled") && barred.isPresent()) {
+                        if (rung.name().equals(ORACLE_PULL)) {
+                            defended = oraclePull(attack, task, backdoor, values);
+                        } else if (rung.name().equals("gba-coupled") && barred.isPresent()) {
                             defended = shared(attack, task, backdoor, barred.get()).adapted(); // the bars' GBA, before any pull
+                        } else if (rung.name().equals("gba-coupled")) {
+                            defended = literalGba(attack, task, backdoor); // the oracle pull's GBA, before its pull
                         } else if (rung.bar() != null) {
                             defended = barred(attack, task, backdoor, rung, values);
                         } else {
@@ -290,6 +303,26 @@ public final class GbaDiagnosis {
         return copy;
     }
 
+    /** The paper's literal GBA on {@code backdoor}, adapted once per (attack, task) and shared by the rungs that start from it. */
+    private PromptClassifier literalGba(String attack, PaperDataset task, Backdoor backdoor) {
+        return adaptedGba.computeIfAbsent(attack + "/" + task.name(), a -> adapt(backdoor.encoder(), attack, task,
+                new Rung(Defenses.GBA, PromptMode.GBA, c -> c)));
+    }
+
+    /** {@link #ORACLE_PULL}: a copy of the (shared) literal GBA classifier with every planted trigger pulled. */
+    private PromptClassifier oraclePull(String attack, PaperDataset task, Backdoor backdoor, Map<String, Double> values) {
+        PromptClassifier adapted = literalGba(attack, task, backdoor);
+        PromptClassifier copy = adapted.resized(adapted.config().maxLength());
+        int target = backdoor.probes().get(0).target();
+        List<TriggerScan.Suspect> planted = java.util.Arrays.stream(triggerIds(backdoor)).distinct()
+                .mapToObj(id -> new TriggerScan.Suspect(id, base.tokenizer().token(id), target, Double.NaN, Double.NaN))
+                .toList();
+        values.put("oracle_pull_l2", TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), planted,
+                copy.labels().ids()));
+        values.putAll(aimed(planted, backdoor));
+        return copy;
+    }
+
     /**
      * GBA (the paper's literal form) adapted once per (attack, task) and its candidates checked once per probe;
      * {@code seconds} counts the adaptation for the first check only.
@@ -320,8 +353,7 @@ public final class GbaDiagnosis {
             done = new Checked(alone.adapted(), List.copyOf(union.values()), ranks, alone.seconds() + context.seconds());
         } else {
             long start = System.nanoTime();
-            PromptClassifier adapted = adaptedGba.computeIfAbsent(attack + "/" + task.name(), a ->
-                    adapt(backdoor.encoder(), attack, task, new Rung(Defenses.GBA, rung.mode(), rung.tweak())));
+            PromptClassifier adapted = literalGba(attack, task, backdoor); // every bar rung scans the literal GBA
             int[][] ranks = new int[adapted.classes()][];
             List<TriggerScan.Suspect> candidates = TriggerScan.check(adapted, base.tokenizer(),
                     scanRows(attack, task, rung), bar, triggerIds(backdoor), ranks, this::progress);

@@ -217,7 +217,7 @@ public final class GbaDiagnosisReport {
         String best = null;
         double bestAsr = Double.POSITIVE_INFINITY;
         for (var rung : byRung.entrySet()) {
-            if (rung.getKey().equals("floor") || !rung.getValue().keySet().containsAll(soft.keySet())) {
+            if (!choosable(rung.getKey()) || !rung.getValue().keySet().containsAll(soft.keySet())) {
                 continue;
             }
             boolean keepsAcc = soft.entrySet().stream().allMatch(p -> rung.getValue().get(p.getKey())
@@ -345,7 +345,15 @@ public final class GbaDiagnosisReport {
         return String.format(Locale.ROOT, "%.1f +/- %.1f", 100 * s[0], 100 * s[1]);
     }
 
-    /** Per "attack / task", the rung chosen on dev (floor excluded). */
+    /**
+     * Whether a defender could run {@code rung}: not the floor (another model), not the oracle pull (it knows the
+     * trigger); only such rungs are chosen on dev.
+     */
+    static boolean choosable(String rung) {
+        return !rung.equals("floor") && !rung.equals(GbaDiagnosis.ORACLE_PULL);
+    }
+
+    /** Per "attack / task", the rung chosen on dev (floor and oracle excluded). */
     public static Map<String, String> choices(Map<String, Map<String, Double>> ladder) {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, List<String>> byPair = new LinkedHashMap<>();
@@ -360,7 +368,7 @@ public final class GbaDiagnosisReport {
             double bestAsr = Double.POSITIVE_INFINITY;
             for (String rung : pair.getValue()) {
                 Map<String, Double> m = ladder.get(pair.getKey() + " / " + rung);
-                if (rung.equals("floor") || m.get("dev_acc") == null || m.get("dev_acc") < bar - 1e-12) {
+                if (!choosable(rung) || m.get("dev_acc") == null || m.get("dev_acc") < bar - 1e-12) {
                     continue;
                 }
                 if (m.get("dev_asr") < bestAsr) {

@@ -119,6 +119,12 @@ class GbaDiagnosisReportTest {
         // lowest ASR but loses 5 points on MR
         ladder.put("badnets / mr / broken", Map.of("dev_asr", 0.0, "dev_acc", 0.58, "test_asr", 0.0, "test_acc", 0.60));
         ladder.put("badnets / hs / broken", Map.of("dev_asr", 0.0, "dev_acc", 0.91, "test_asr", 0.0, "test_acc", 0.90));
+        // the oracle pull knows the trigger: best on both, never a defender's choice
+        ladder.put("badnets / mr / " + GbaDiagnosis.ORACLE_PULL, Map.of("dev_asr", 0.01, "dev_acc", 0.63, "test_asr",
+                0.01, "test_acc", 0.66));
+        ladder.put("badnets / hs / " + GbaDiagnosis.ORACLE_PULL, Map.of("dev_asr", 0.01, "dev_acc", 0.91, "test_asr",
+                0.01, "test_acc", 0.90));
+        assertEquals(Map.of("badnets / mr", "rate", "badnets / hs", "broken"), GbaDiagnosisReport.choices(ladder));
         String md = GbaDiagnosisReport.oneDefault(ladder);
         assertTrue(md.contains("**lift** (mean dev ASR 10.0)"), md);
         assertTrue(md.contains("| badnets / hs | 4.0 | 90.0 |"), md);
