@@ -132,3 +132,10 @@ time $J gba-diagnosis --attacks neuba --datasets mr --seed 43 --ladder-only --ru
 time $J gba-diagnosis --attacks neuba --datasets fakeddit,agnews,yelp,mr --seed 43 --ladder-only \
     --rungs pt-soft,gba-coupled,gba-aimed-per-trigger,$C,gba-aimed-cls-distinct-20 --report-only \
     --reports experiments/out/diag-cls
+
+# reports/gba-diagnosis-oracle-pull-seed42.md|csv: is a missed trigger's residue in its row? (literal GBA, then the
+# planted trigger pulled to the class-token centre; MR and Yelp, where the scan misses a weakened cf)
+for T in mr yelp; do
+    time $J gba-diagnosis --attacks badnets --datasets $T --seed 42 --ladder-only --rungs gba-coupled,gba-oracle-pull \
+        --out experiments/out/diag-oracle --reports experiments/out/diag-oracle-reports
+done
