@@ -193,7 +193,6 @@ public final class GbaDiagnosis {
      * {@code extras} only the ladder and the floor run (further seeds), not step 0 and the oracle.
      */
     public List<Value> run(List<String> attacks, List<PaperDataset> tasks, List<Rung> rungs, boolean extras) {
-        java.util.Optional<Rung> barred = rungs.stream().filter(r -> r.bar() != null).findFirst();
         for (PaperDataset task : tasks) {
             for (String attack : attacks) {
                 Backdoor backdoor = backdoors.get(attack, DefenseTable.trigger(attack), task, this::progress);
@@ -206,10 +205,8 @@ public final class GbaDiagnosis {
                         PromptClassifier defended;
                         if (rung.name().equals(ORACLE_PULL)) {
                             defended = oraclePull(attack, task, backdoor, values);
-                        } else if (rung.name().equals("gba-coupled") && barred.isPresent()) {
-                            defended = shared(attack, task, backdoor, barred.get()).adapted(); // the bars' GBA, before any pull
                         } else if (rung.name().equals("gba-coupled")) {
-                            defended = literalGba(attack, task, backdoor); // the oracle pull's GBA, before its pull
+                            defended = literalGba(attack, task, backdoor); // the bars' and the oracle's GBA, before any pull
                         } else if (rung.bar() != null) {
                             defended = barred(attack, task, backdoor, rung, values);
                         } else {
