@@ -93,6 +93,7 @@ public final class CellRunner {
             config.put("further_adaptation", adaptTo + " (" + nextTrain.size() + " rows, " + profile.epochs()
                     + " epochs)");
             config.put("test_rows", Integer.toString(test.size()));
+            metrics.put("test_rows", (double) test.size());
             metrics.put("acc", BackdoorEvaluation.accuracy(adapted, test));
         }
         Map<String, String> run = new LinkedHashMap<>();

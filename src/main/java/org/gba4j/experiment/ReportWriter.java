@@ -84,6 +84,15 @@ public final class ReportWriter {
                 + " profile, seed" + (seeds.contains(",") ? "s " : " ") + seeds + ")";
     }
 
+    /**
+     * A metric column's value; a count no metric holds comes from the cell's configuration, where cells stored before
+     * they scored it (Table 4's further adaptation) recorded it, since that column replaces the configuration's own.
+     */
+    private static String value(CellResult r, MetricColumn m) {
+        double metric = r.metric(m.metric());
+        return Double.isNaN(metric) && m.count() ? r.config().getOrDefault(m.column(), "") : m.format(metric);
+    }
+
     static void writeCsv(Path file, Experiment experiment, List<CellResult> results) {
         TreeSet<String> configKeys = new TreeSet<>();
         results.forEach(r -> configKeys.addAll(r.config().keySet()));
@@ -110,7 +119,7 @@ public final class ReportWriter {
                             r.run().getOrDefault("seed", "")));
                     values.put("paper_ASR", number(paper == null ? Double.NaN : paper[0]));
                     values.put("paper_ACC", number(paper == null ? Double.NaN : paper[1]));
-                    METRIC_COLUMNS.forEach(m -> values.put(m.column(), m.format(r.metric(m.metric()))));
+                    METRIC_COLUMNS.forEach(m -> values.put(m.column(), value(r, m)));
                     values.put("wall_s", String.format(Locale.ROOT, "%.1f", r.wallSeconds()));
                     values.put("code_version", r.codeVersion());
                     values.put("finished_at", r.finishedAt());

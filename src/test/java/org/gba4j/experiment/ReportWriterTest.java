@@ -63,6 +63,22 @@ class ReportWriterTest {
     }
 
     @Test
+    void aCountNoMetricHoldsComesFromTheCellsConfiguration() throws Exception {
+        // a Table 4 cell stored before it scored its test rows as a metric: only its configuration names them
+        CellResult adapted = new CellResult(new Cell("fakeddit", "badnets", "cf", "gba").with("adapt_to", "mr"),
+                Map.of("model", "minilm", "seed", "42"), Map.of("acc", 0.768), Map.of("test_rows", "1000"), 1,
+                "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        ReportWriter.writeCsv(dir.resolve("t4.csv"), new Table4(), List.of(adapted));
+        List<String> lines = Files.readAllLines(dir.resolve("t4.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        List<String> row = List.of(lines.get(1).split(",", -1));
+        assertEquals("1000", row.get(header.indexOf("test_rows")), lines.get(1));
+        assertEquals("76.800000", row.get(header.indexOf("ACC")), lines.get(1));
+        assertEquals("", row.get(header.indexOf("asr_rows")), lines.get(1));
+        assertEquals(header.size(), row.size(), "the configuration's test_rows is not a second column");
+    }
+
+    @Test
     void csvHasOneNamedRowPerCellAndSeedInPercentBesideThePapers() throws Exception {
         ReportWriter.writeCsv(dir.resolve("t.csv"), new Table12(), List.of(result("none", 1.0, 0.73),
                 result("gba", 0.0267, 0.897), result("gba", 0.1, 0.9, 43)));
