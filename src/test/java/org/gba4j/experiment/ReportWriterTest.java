@@ -215,8 +215,26 @@ class ReportWriterTest {
             assertTrue(text.contains("<svg"), svg); // glyphs are drawn as paths: the title is not searchable text
         }
         String md = Files.readString(dir.resolve("fig2.md"));
-        assertTrue(md.contains("| gba | 1% | 10.00 | 80.00 |"), md);
+        assertTrue(md.contains("| gba | 1% | 1 | 10.00 | 80.00 | 1.17 |"), md);
+        assertTrue(md.contains("| gba | 5% | 0 | - | - | - |"), md);
         assertTrue(md.contains("- Cells: 1 of 48 finished"), md);
+    }
+
+    @Test
+    void fig2ShowsEachAttackBesideItsNoDefenseCell() {
+        CellResult none = new CellResult(new Cell("mr", "badnets", "cf", "none"), Map.of("seed", "42"),
+                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.05"), Map.of("seed", "42"),
+                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig2().markdown(List.of(none, gba), List.of(PaperDataset.MR));
+        // Wilson 95%: 1.0 of 400 -> [99.0, 100.0]; 0.25 of 400 -> [21.0, 29.5]; 0.78 of 1000 -> [75.3, 80.5]
+        assertTrue(md.contains("| none | - | 100.0 [99.0, 100.0] | 78.0 [75.3, 80.5] | - | - |"), md);
+        assertTrue(md.contains("| gba | 5% | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - | - |"), md);
+        assertTrue(md.contains("| gba | 1% | - | - | - | - |"), md);
+        assertTrue(md.contains("| gba | 5% | 1 | 25.00 | 78.00 | - |"), md);
+        assertEquals(52, new Fig2().cells(List.of(PaperDataset.MR)).size(), "4 attacks x (No-Defense + 4 fractions x 3)");
     }
 
     @Test
