@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.gba4j.attack.Attacks;
 import org.gba4j.data.ProjectDatasets;
 import org.gba4j.experiment.AimedExperiment;
 import org.gba4j.experiment.Cell;
@@ -55,6 +56,10 @@ final class GridCommand implements Callable<Integer> {
     @Option(names = "--defenses", split = ",", description = "run only these defenses' cells (e.g. none,gba; floor rows"
             + " included), the other rows stay empty in the report; default: every row")
     List<String> defenses;
+
+    @Option(names = "--attacks", split = ",", description = "run only these attacks' cells (e.g. badnets,ep; their"
+            + " never-attacked floor cells included), the others stay empty in the report; default: every attack")
+    List<String> attacks;
 
     @Option(names = "--model", description = "override the profile's model: minilm, bert-base or a path")
     String model;
@@ -139,6 +144,7 @@ final class GridCommand implements Callable<Integer> {
                 + (aimHeldOut ? " --aim-held-out" : "") + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
                 + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
+                + (attacks == null ? "" : " --attacks " + String.join(",", attacks))
                 + (defenses == null ? "" : " --defenses " + String.join(",", defenses))
                 + (runSeeds.size() == 1 ? " --seed " + runSeeds.get(0) : " --seeds " + runSeeds.stream()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
@@ -191,19 +197,28 @@ final class GridCommand implements Callable<Integer> {
         return quickAsShipped ? experimentName : experimentName + "-" + profile.name() + "-" + GridRunner.modelName(profile);
     }
 
-    /** The grid's cells, or with --defenses only those rows' cells; a defense the grid does not have is an error. */
+    /**
+     * The grid's cells, or with --attacks and --defenses only those attacks' and defenses' cells (an attack's floor cells
+     * count as the attack's); an attack or defense the grid does not have is an error.
+     */
     private List<Cell> chosenCells(List<Cell> cells) {
-        if (defenses == null) {
+        List<Cell> chosen = only(cells, "--attacks", attacks, c -> Attacks.isFloor(c.attack()) ? Attacks.attackOf(c.attack())
+                : c.attack());
+        return only(chosen, "--defenses", defenses, Cell::defense);
+    }
+
+    private List<Cell> only(List<Cell> cells, String option, List<String> wanted, java.util.function.Function<Cell, String> key) {
+        if (wanted == null) {
             return cells;
         }
         Set<String> known = new TreeSet<>();
-        cells.forEach(c -> known.add(c.defense()));
-        for (String d : defenses) {
-            if (!known.contains(d)) {
-                throw new IllegalArgumentException("--defenses: " + experiment.name() + " has no '" + d + "' cells; it has "
+        cells.forEach(c -> known.add(key.apply(c)));
+        for (String w : wanted) {
+            if (!known.contains(w)) {
+                throw new IllegalArgumentException(option + ": " + experiment.name() + " has no '" + w + "' cells; it has "
                         + String.join(", ", known));
             }
         }
-        return cells.stream().filter(c -> defenses.contains(c.defense())).toList();
+        return cells.stream().filter(c -> wanted.contains(key.apply(c))).toList();
     }
 }

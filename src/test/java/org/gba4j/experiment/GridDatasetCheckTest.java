@@ -54,6 +54,15 @@ class GridDatasetCheckTest {
     }
 
     @Test
+    void anAttackTheGridDoesNotHaveIsRefusedBeforeTraining() {
+        Cli.Result result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--attacks", "badnets,ripple", "--out",
+                dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+        assertEquals(2, result.code(), result.err());
+        assertEquals(java.util.List.of("error: --attacks: table12 has no 'ripple' cells; it has badnets"), result.errors());
+        assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+    }
+
+    @Test
     void aDefenseTheGridDoesNotHaveIsRefusedBeforeTraining() {
         Cli.Result result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--defenses", "none,nad", "--out",
                 dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());

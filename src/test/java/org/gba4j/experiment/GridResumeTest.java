@@ -82,6 +82,12 @@ class GridResumeTest {
         List<String> lines = Files.readAllLines(dir.resolve("some/table12-smoke-minilm.csv"));
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",cf,none,")), String.join("\n", lines));
+
+        // --attacks keeps the attack's floor cells with it
+        List<String> attack = new ArrayList<>(args.subList(0, args.size() - 1));
+        attack.addAll(List.of(dir.resolve("attack").toString(), "--attacks", "badnets", "--report-only"));
+        assertEquals(0, Experiments.run(attack.toArray(String[]::new)));
+        assertEquals(1 + rows.size(), Files.readAllLines(dir.resolve("attack/table12-smoke-minilm.csv")).size());
     }
 
     private static int expectedCells() {
