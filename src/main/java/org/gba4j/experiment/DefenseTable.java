@@ -60,11 +60,13 @@ final class DefenseTable {
             }
             table.row(cells);
         }
-        return table.render() + (anyAtChance ? "\n" + AT_CHANCE + " At chance: the lower end of the ACC's 95% interval"
-                + " (in at least one seed) is at or below the task's majority-class rate, so the classifier cannot be told"
-                + " from always predicting the most frequent class, and the ASR beside it says nothing about the defense.\n"
-                : "");
+        return table.render() + (anyAtChance ? AT_CHANCE_NOTE : "");
     }
+
+    /** What {@link #AT_CHANCE} means, for under a table that uses it. */
+    static final String AT_CHANCE_NOTE = "\n" + AT_CHANCE + " At chance: the lower end of the ACC's 95% interval"
+            + " (in at least one seed) is at or below the task's majority-class rate, so the classifier cannot be told"
+            + " from always predicting the most frequent class, and the ASR beside it says nothing about the defense.\n";
 
     /** An attack's name in reports; a floor's is that of the attack whose test it repeats. */
     static String attackLabel(String attack) {

@@ -102,7 +102,7 @@ public final class Fig2 implements Experiment {
                 PaperNumbers.ATTACKS.forEach(a -> {
                     Predicate<Cell> cell = at(defense, f).and(c -> c.attack().equals(a));
                     row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                    row.add(r.rateWithSpread(cell, "acc", "test_rows"));
+                    row.add(r.rateWithSpread(cell, "acc", "test_rows") + (r.atChance(cell) ? " " + DefenseTable.AT_CHANCE : ""));
                 });
                 each.row(row);
             }
@@ -112,7 +112,8 @@ public final class Fig2 implements Experiment {
                 + " of ACC; Clean-FT keeps ACC but not the backdoor's removal. Plots: `fig2-asr.png`, `fig2-acc.png`"
                 + " (and `.svg`).\n\n" + means.render() + "\nEach attack, percent [Wilson 95% interval over the test rows"
                 + " for one seed; mean +/- std over seeds]; `none` is the backdoored model before any defense (Table 2's"
-                + " No-Defense cell):\n\n" + each.render();
+                + " No-Defense cell):\n\n" + each.render()
+                + (results.stream().anyMatch(c -> r.atChance(c.cell()::equals)) ? DefenseTable.AT_CHANCE_NOTE : "");
     }
 
     @Override

@@ -228,7 +228,14 @@ class ReportWriterTest {
         CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.05"), Map.of("seed", "42"),
                 Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
                 "2026-11-25T10:00:00Z", Map.of(), null);
-        String md = new Fig2().markdown(List.of(none, gba), List.of(PaperDataset.MR));
+        CellResult chance = new CellResult(new Cell("mr", "badnets", "cf", "nad-c").with("fraction", "0.01"),
+                Map.of("seed", "42"), Map.of("asr", 0.4, "asr_rows", 400.0, "acc", 0.534, "majority", 0.529, "test_rows",
+                1000.0), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        assertFalse(new Fig2().markdown(List.of(none, gba), List.of(PaperDataset.MR)).contains("\u2020"));
+        String md = new Fig2().markdown(List.of(none, gba, chance), List.of(PaperDataset.MR));
+        // 0.534 of 1000 -> [50.3, 56.5]: its lower end is below the majority's 52.9
+        assertTrue(md.contains("| nad-c | 1% | 40.0 [35.3, 44.9] | 53.4 [50.3, 56.5] \u2020 |"), md);
+        assertTrue(md.contains("\n\u2020 At chance: "), md);
         // Wilson 95%: 1.0 of 400 -> [99.0, 100.0]; 0.25 of 400 -> [21.0, 29.5]; 0.78 of 1000 -> [75.3, 80.5]
         assertTrue(md.contains("| none | - | 100.0 [99.0, 100.0] | 78.0 [75.3, 80.5] | - | - |"), md);
         assertTrue(md.contains("| gba | 5% | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - | - |"), md);
