@@ -232,7 +232,11 @@ class ReportWriterTest {
                 Map.of("seed", "42"), Map.of("asr", 0.4, "asr_rows", 400.0, "acc", 0.534, "majority", 0.529, "test_rows",
                 1000.0), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
         assertFalse(new Fig2().markdown(List.of(none, gba), List.of(PaperDataset.MR)).contains("\u2020"));
-        String md = new Fig2().markdown(List.of(none, gba, chance), List.of(PaperDataset.MR));
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "none"), Map.of("seed", "42"),
+                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig2().markdown(List.of(none, gba, chance, floor), List.of(PaperDataset.MR));
+        assertTrue(md.contains("| floor: never attacked, none | - | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - |"), md);
         // 0.534 of 1000 -> [50.3, 56.5]: its lower end is below the majority's 52.9
         assertTrue(md.contains("| nad-c | 1% | 40.0 [35.3, 44.9] | 53.4 [50.3, 56.5] \u2020 |"), md);
         assertTrue(md.contains("\n\u2020 At chance: "), md);
@@ -241,7 +245,10 @@ class ReportWriterTest {
         assertTrue(md.contains("| gba | 5% | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - | - |"), md);
         assertTrue(md.contains("| gba | 1% | - | - | - | - |"), md);
         assertTrue(md.contains("| gba | 5% | 1 | 25.00 | 78.00 | - |"), md);
-        assertEquals(52, new Fig2().cells(List.of(PaperDataset.MR)).size(), "4 attacks x (No-Defense + 4 fractions x 3)");
+        assertTrue(new Fig2().markdown(List.of(none), List.of(PaperDataset.MR))
+                .contains("| floor: never attacked, none | - | - | - |"));
+        assertEquals(56, new Fig2().cells(List.of(PaperDataset.MR)).size(),
+                "4 attacks x (No-Defense, its floor, 4 fractions x 3 defenses)");
     }
 
     @Test
