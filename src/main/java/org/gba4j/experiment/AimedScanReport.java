@@ -45,8 +45,16 @@ final class AimedScanReport {
     /**
      * The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. A
      * grid that plants several triggers per task and attack (fig3) gets a Trigger column, so its rows can be told
-     * apart; the others keep the narrower table.
+     * apart, and one whose cells vary a parameter (fig2's fraction) a Setting column; the others keep the narrower
+     * table.
      */
+    /** The parameters a figure varies (fig2's fraction, fig4's lambda), the aimed scan's own left out; empty if none. */
+    private static String setting(Cell cell) {
+        return cell.params().entrySet().stream().filter(e -> !e.getKey().equals(AimedExperiment.AIM)
+                        && !e.getKey().equals(AimedExperiment.CONSISTENT)).sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     static String render(List<CellResult> results) {
         List<CellResult> aimed = results.stream()
                 .filter(r -> AimedExperiment.aimed(r.cell()) && r.config().get(SUSPECTS) != null).toList();
@@ -56,8 +64,12 @@ final class AimedScanReport {
         boolean triggerColumn = aimed.stream().collect(Collectors.groupingBy(r -> List.of(r.cell().dataset(),
                 r.cell().attack(), r.run().getOrDefault("seed", "")), Collectors.mapping(r -> r.cell().trigger(),
                 Collectors.toSet()))).values().stream().anyMatch(triggers -> triggers.size() > 1);
+        boolean settingColumn = aimed.stream().anyMatch(r -> !setting(r.cell()).isEmpty());
         List<String> header = new ArrayList<>(List.of("Task", "Attack", "Seed", "Test triggers moved",
                 "Other tokens moved", "ASR after"));
+        if (settingColumn) {
+            header.add(3, "Setting");
+        }
         if (triggerColumn) {
             header.add(2, "Trigger");
         }
@@ -79,6 +91,9 @@ final class AimedScanReport {
             List<String> row = new ArrayList<>(List.of(PaperDataset.of(r.cell().dataset()).title(),
                     DefenseTable.attackLabel(r.cell().attack()), r.run().getOrDefault("seed", ""), foundText, others,
                     MarkdownTable.percent(r.metric("asr"))));
+            if (settingColumn) {
+                row.add(3, setting(r.cell()).isEmpty() ? "-" : setting(r.cell()));
+            }
             if (triggerColumn) {
                 row.add(2, r.cell().trigger());
             }

@@ -62,6 +62,22 @@ class AimedScanReportTest {
     }
 
     @Test
+    void cellsThatVaryAParameterGetASettingColumn() {
+        CellResult small = cell("mr", "badnets", "cf", "gba", "[cf->1@0.9]", 0.138);
+        CellResult large = cell("mr", "badnets", "cf", "gba", "[cf->1@0.9, awful->0@0.5]", 0.113);
+        String md = AimedScanReport.render(List.of(
+                new CellResult(small.cell().with("fraction", "0.01"), small.run(), small.metrics(), small.config(), 1,
+                        "abc1234", "t", Map.of(), null),
+                new CellResult(large.cell().with("fraction", "0.20"), large.run(), large.metrics(), large.config(), 1,
+                        "abc1234", "t", Map.of(), null),
+                cell("mr", "never-attacked-badnets", "cf", "gba", "[]", 0.1)));
+        assertTrue(md.contains("| Task | Attack | Seed | Setting | Test triggers moved |"), md);
+        assertTrue(md.contains("| MR | BadNets | 43 | fraction=0.01 | 1 of 1 (cf) | 0 | 13.80 |"), md);
+        assertTrue(md.contains("| MR | BadNets | 43 | fraction=0.20 | 1 of 1 (cf) | 1 | 11.30 |"), md);
+        assertTrue(md.contains("| MR | never attacked, as BadNets | 43 | - | none of 1 | 0 | 10.00 |"), md);
+    }
+
+    @Test
     void anAimedReportEndsWithTheTable() {
         String md = new AimedExperiment(new Table12()).markdown(List.of(cell("yelp", "badnets", "cf", "gba",
                 "[cf->1@0.9]", 0.05)), List.of(PaperDataset.YELP));
