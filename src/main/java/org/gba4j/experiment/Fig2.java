@@ -147,7 +147,7 @@ public final class Fig2 implements Experiment {
                 series.put("paper: GBA at 1%", paper);
             }
             charts.put("fig2-" + metric + ".png", Plots.lines("Figure 2: mean " + metric.toUpperCase(Locale.ROOT)
-                    + " over the four attacks", "% of clean training data", metric.toUpperCase(Locale.ROOT) + " (%)", x, series));
+                    + " over the attacks run", "% of clean training data", metric.toUpperCase(Locale.ROOT) + " (%)", x, series));
         }
         return charts;
     }

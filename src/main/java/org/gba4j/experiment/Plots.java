@@ -14,7 +14,7 @@ final class Plots {
 
     /** One line per series over shared x values; NaN points (unfinished cells) are left out. */
     static XYChart lines(String title, String xTitle, String yTitle, double[] x, Map<String, double[]> series) {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+        XYChart chart = new XYChartBuilder().width(1000).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
                 .build();
         series.forEach((name, y) -> {
             int n = 0;
@@ -40,7 +40,7 @@ final class Plots {
     /** Grouped bars: one group per category, one bar per series. */
     static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories,
                               Map<String, List<Double>> series) {
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle)
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(500).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         series.forEach((name, values) -> chart.addSeries(name, categories,
                 values.stream().map(v -> (Number) (Double.isNaN(v) ? 0.0 : v)).toList()));
