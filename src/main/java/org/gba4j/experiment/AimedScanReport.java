@@ -42,12 +42,6 @@ final class AimedScanReport {
         return tokens;
     }
 
-    /**
-     * The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. A
-     * grid that plants several triggers per task and attack (fig3) gets a Trigger column, so its rows can be told
-     * apart, and one whose cells vary a parameter (fig2's fraction) a Setting column; the others keep the narrower
-     * table.
-     */
     /** The parameters a figure varies (fig2's fraction, fig4's lambda), the aimed scan's own left out; empty if none. */
     private static String setting(Cell cell) {
         return cell.params().entrySet().stream().filter(e -> !e.getKey().equals(AimedExperiment.AIM)
@@ -55,6 +49,12 @@ final class AimedScanReport {
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 
+    /**
+     * The table, one row per aimed cell that recorded its suspects, in the results' order; empty if none did. A
+     * grid that plants several triggers per task and attack (fig3) gets a Trigger column, so its rows can be told
+     * apart, and one whose cells vary a parameter (fig2's fraction) a Setting column; the others keep the narrower
+     * table.
+     */
     static String render(List<CellResult> results) {
         List<CellResult> aimed = results.stream()
                 .filter(r -> AimedExperiment.aimed(r.cell()) && r.config().get(SUSPECTS) != null).toList();
