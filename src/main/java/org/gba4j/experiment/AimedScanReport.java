@@ -92,7 +92,8 @@ final class AimedScanReport {
                     DefenseTable.attackLabel(r.cell().attack()), r.run().getOrDefault("seed", ""), foundText, others,
                     MarkdownTable.percent(r.metric("asr"))));
             if (settingColumn) {
-                row.add(3, setting(r.cell()).isEmpty() ? "-" : setting(r.cell()));
+                String setting = setting(r.cell());
+                row.add(3, setting.isEmpty() ? "-" : setting);
             }
             if (triggerColumn) {
                 row.add(2, r.cell().trigger());

@@ -60,6 +60,16 @@ public final class Fig2 implements Experiment {
         return String.format(Locale.ROOT, "%.2f", f);
     }
 
+    /** "5%": a fraction as the tables show it. */
+    private static String percentLabel(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
+    }
+
+    /** A cell's ACC with its spread, and Table 2's dagger where the classifier is at chance. */
+    private static String acc(Results r, Predicate<Cell> cell) {
+        return r.rateWithSpread(cell, "acc", "test_rows") + (r.atChance(cell) ? " " + DefenseTable.AT_CHANCE : "");
+    }
+
     private static Predicate<Cell> at(String defense, double fraction) {
         return c -> c.defense().equals(defense) && c.param("fraction", "").equals(fraction(fraction));
     }
@@ -81,7 +91,7 @@ public final class Fig2 implements Experiment {
                 "paper: mean ASR"));
         for (String defense : DEFENSES) {
             for (double f : FRACTIONS) {
-                means.row(List.of(defense, String.format(Locale.ROOT, "%.0f%%", 100 * f),
+                means.row(List.of(defense, percentLabel(f),
                         Long.toString(attacksRun(results, defense, f)), MarkdownTable.percent(mean(r, defense, f, "asr")),
                         MarkdownTable.percent(mean(r, defense, f, "acc")),
                         defense.equals(Defenses.GBA) && f == FRACTIONS[0] ? MarkdownTable.number(PAPER_GBA_ASR_AT_1) : "-"));
@@ -98,17 +108,17 @@ public final class Fig2 implements Experiment {
             PaperNumbers.ATTACKS.forEach(a -> {
                 Predicate<Cell> cell = Results.cell(null, floor ? Attacks.floorOf(a) : a, Defenses.NONE);
                 none.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                none.add(r.rateWithSpread(cell, "acc", "test_rows"));
+                none.add(acc(r, cell));
             });
             each.row(none);
         }
         for (String defense : DEFENSES) {
             for (double f : FRACTIONS) {
-                List<String> row = new ArrayList<>(List.of(defense, String.format(Locale.ROOT, "%.0f%%", 100 * f)));
+                List<String> row = new ArrayList<>(List.of(defense, percentLabel(f)));
                 PaperNumbers.ATTACKS.forEach(a -> {
                     Predicate<Cell> cell = at(defense, f).and(c -> c.attack().equals(a));
                     row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                    row.add(r.rateWithSpread(cell, "acc", "test_rows") + (r.atChance(cell) ? " " + DefenseTable.AT_CHANCE : ""));
+                    row.add(acc(r, cell));
                 });
                 each.row(row);
             }
