@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.gba4j.attack.Attacks;
+import org.gba4j.defense.Defenses;
 
 /**
  * The layout of Tables 2 and 12: one row per (defense, attack), ASR and ACC per task and their
@@ -67,6 +68,40 @@ final class DefenseTable {
     static final String AT_CHANCE_NOTE = "\n" + AT_CHANCE + " At chance: the lower end of the ACC's 95% interval"
             + " (in at least one seed) is at or below the task's majority-class rate, so the classifier cannot be told"
             + " from always predicting the most frequent class, and the ASR beside it says nothing about the defense.\n";
+
+    /** The label of the reference row a figure shows for the floors (the trigger on never-attacked models). */
+    static final String FLOOR_ROW = "floor: never attacked, none";
+
+    /**
+     * An attack's reference cells on a task, Table 2's and shared with it: the backdoored model before any defense, and
+     * its floor (the same test on a model fine-tuned on the attacker's rows without poison).
+     */
+    static List<Cell> referenceCells(PaperDataset dataset, String attack) {
+        return List.of(new Cell(dataset.name(), attack, trigger(attack), Defenses.NONE),
+                new Cell(dataset.name(), Attacks.floorOf(attack), trigger(attack), Defenses.NONE));
+    }
+
+    /** Each attack's ASR and ACC in its No-Defense cells, or (floor) in its floor cells: a figure's reference row. */
+    static List<String> referenceRow(Results r, boolean floor) {
+        List<String> row = new ArrayList<>();
+        for (String attack : PaperNumbers.ATTACKS) {
+            Predicate<Cell> cell = Results.cell(null, floor ? Attacks.floorOf(attack) : attack, Defenses.NONE);
+            row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
+            row.add(acc(r, cell));
+        }
+        return row;
+    }
+
+    /** A cell's ACC with its spread, and the {@link #AT_CHANCE} dagger where the classifier is at chance. */
+    static String acc(Results r, Predicate<Cell> cell) {
+        return r.rateWithSpread(cell, "acc", "test_rows") + (r.atChance(cell) ? " " + AT_CHANCE : "");
+    }
+
+    /** {@link #AT_CHANCE_NOTE} where any of the results is at chance, else nothing. */
+    static String atChanceNote(List<CellResult> results) {
+        Results r = new Results(results);
+        return results.stream().anyMatch(c -> r.atChance(c.cell()::equals)) ? AT_CHANCE_NOTE : "";
+    }
 
     /** An attack's name in reports; a floor's is that of the attack whose test it repeats. */
     static String attackLabel(String attack) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -41,10 +40,7 @@ public final class Fig2 implements Experiment {
         List<Cell> cells = new ArrayList<>();
         for (PaperDataset d : datasets) {
             for (String attack : PaperNumbers.ATTACKS) {
-                // the backdoor before any defense, and its floor (the same test on a never-attacked model): Table 2's
-                // No-Defense cells, shared with it
-                cells.add(new Cell(d.name(), attack, DefenseTable.trigger(attack), Defenses.NONE));
-                cells.add(new Cell(d.name(), Attacks.floorOf(attack), DefenseTable.trigger(attack), Defenses.NONE));
+                cells.addAll(DefenseTable.referenceCells(d, attack));
                 for (double fraction : FRACTIONS) {
                     for (String defense : List.of(Defenses.GBA, Defenses.CLEAN_FT, Defenses.NAD_C)) {
                         cells.add(new Cell(d.name(), attack, DefenseTable.trigger(attack), defense)
@@ -63,11 +59,6 @@ public final class Fig2 implements Experiment {
     /** "5%": a fraction as the tables show it. */
     private static String percentLabel(double fraction) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
-    }
-
-    /** A cell's ACC with its spread, and Table 2's dagger where the classifier is at chance. */
-    private static String acc(Results r, Predicate<Cell> cell) {
-        return r.rateWithSpread(cell, "acc", "test_rows") + (r.atChance(cell) ? " " + DefenseTable.AT_CHANCE : "");
     }
 
     private static Predicate<Cell> at(String defense, double fraction) {
@@ -104,12 +95,8 @@ public final class Fig2 implements Experiment {
         });
         MarkdownTable each = new MarkdownTable(header);
         for (boolean floor : new boolean[] {false, true}) {
-            List<String> none = new ArrayList<>(List.of(floor ? "floor: never attacked, none" : Defenses.NONE, "-"));
-            PaperNumbers.ATTACKS.forEach(a -> {
-                Predicate<Cell> cell = Results.cell(null, floor ? Attacks.floorOf(a) : a, Defenses.NONE);
-                none.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                none.add(acc(r, cell));
-            });
+            List<String> none = new ArrayList<>(List.of(floor ? DefenseTable.FLOOR_ROW : Defenses.NONE, "-"));
+            none.addAll(DefenseTable.referenceRow(r, floor));
             each.row(none);
         }
         for (String defense : DEFENSES) {
@@ -118,7 +105,7 @@ public final class Fig2 implements Experiment {
                 PaperNumbers.ATTACKS.forEach(a -> {
                     Predicate<Cell> cell = at(defense, f).and(c -> c.attack().equals(a));
                     row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                    row.add(acc(r, cell));
+                    row.add(DefenseTable.acc(r, cell));
                 });
                 each.row(row);
             }
@@ -130,7 +117,7 @@ public final class Fig2 implements Experiment {
                 + " for one seed; mean +/- std over seeds]; `none` is the backdoored model before any defense, the floor"
                 + " the same test on a model fine-tuned on the attacker's rows without poison (Table 2's No-Defense cells):"
                 + "\n\n" + each.render()
-                + (results.stream().anyMatch(c -> r.atChance(c.cell()::equals)) ? DefenseTable.AT_CHANCE_NOTE : "");
+                + DefenseTable.atChanceNote(results);
     }
 
     @Override

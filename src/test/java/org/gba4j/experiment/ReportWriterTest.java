@@ -252,6 +252,33 @@ class ReportWriterTest {
     }
 
     @Test
+    void fig4ShowsEachLambdaBesideTheNoDefenseCellAndTheFloor() {
+        CellResult none = new CellResult(new Cell("mr", "badnets", "cf", "none"), Map.of("seed", "42"),
+                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "none"), Map.of("seed", "42"),
+                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        // lambda 0.5 is Table 2's GBA cell (no parameter); 0.534 of 1000 is at chance beside a majority of 0.529
+        CellResult atDefault = new CellResult(new Cell("mr", "badnets", "cf", "gba"), Map.of("seed", "42"),
+                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.534, "majority", 0.529, "test_rows", 1000.0), Map.of(), 1,
+                "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult two = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("lambda", "2.0"), Map.of("seed", "42"),
+                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig4().markdown(List.of(none, floor, atDefault, two), List.of(PaperDataset.MR));
+        assertTrue(md.contains("| none | 100.0 [99.0, 100.0] | 78.0 [75.3, 80.5] | - | - |"), md);
+        assertTrue(md.contains("| floor: never attacked, none | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - |"), md);
+        assertTrue(md.contains("| 0.5 | 25.0 [21.0, 29.5] | 53.4 [50.3, 56.5] \u2020 | - |"), md);
+        assertTrue(md.contains("| 2.0 | 100.0 [99.0, 100.0] | 78.0 [75.3, 80.5] | - |"), md);
+        assertTrue(md.contains("| 0.1 | - | - | - |"), md);
+        assertTrue(md.contains("\n\u2020 At chance: "), md);
+        assertFalse(new Fig4().markdown(List.of(none, floor, two), List.of(PaperDataset.MR)).contains("\u2020"));
+        assertEquals(28, new Fig4().cells(List.of(PaperDataset.MR)).size(),
+                "4 attacks x (No-Defense, its floor, 5 lambdas)");
+    }
+
+    @Test
     void cellIdsAreStableAndParameterOrderFree() {
         Cell a = new Cell("hs", "badnets", "cf", "gba").with("width", "4").with("fraction", "0.05");
         Cell b = new Cell("hs", "badnets", "cf", "gba").with("fraction", "0.05").with("width", "4");
