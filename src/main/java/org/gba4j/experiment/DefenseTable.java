@@ -2,6 +2,7 @@ package org.gba4j.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
@@ -81,15 +82,20 @@ final class DefenseTable {
                 new Cell(dataset.name(), Attacks.floorOf(attack), trigger(attack), Defenses.NONE));
     }
 
-    /** Each attack's ASR and ACC in its No-Defense cells, or (floor) in its floor cells: a figure's reference row. */
-    static List<String> referenceRow(Results r, boolean floor) {
+    /** Each attack's ASR and ACC in the cells {@code cellOf} picks for it, in {@link PaperNumbers#ATTACKS}' order. */
+    static List<String> attackColumns(Results r, Function<String, Predicate<Cell>> cellOf) {
         List<String> row = new ArrayList<>();
         for (String attack : PaperNumbers.ATTACKS) {
-            Predicate<Cell> cell = Results.cell(null, floor ? Attacks.floorOf(attack) : attack, Defenses.NONE);
+            Predicate<Cell> cell = cellOf.apply(attack);
             row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
             row.add(acc(r, cell));
         }
         return row;
+    }
+
+    /** Each attack's ASR and ACC in its No-Defense cells, or (floor) in its floor cells: a figure's reference row. */
+    static List<String> referenceRow(Results r, boolean floor) {
+        return attackColumns(r, a -> Results.cell(null, floor ? Attacks.floorOf(a) : a, Defenses.NONE));
     }
 
     /** A cell's ACC with its spread, and the {@link #AT_CHANCE} dagger where the classifier is at chance. */

@@ -102,11 +102,7 @@ public final class Fig2 implements Experiment {
         for (String defense : DEFENSES) {
             for (double f : FRACTIONS) {
                 List<String> row = new ArrayList<>(List.of(defense, percentLabel(f)));
-                PaperNumbers.ATTACKS.forEach(a -> {
-                    Predicate<Cell> cell = at(defense, f).and(c -> c.attack().equals(a));
-                    row.add(r.rateWithSpread(cell, "asr", "asr_rows"));
-                    row.add(DefenseTable.acc(r, cell));
-                });
+                row.addAll(DefenseTable.attackColumns(r, a -> at(defense, f).and(c -> c.attack().equals(a))));
                 each.row(row);
             }
         }

@@ -266,7 +266,13 @@ class ReportWriterTest {
         CellResult two = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("lambda", "2.0"), Map.of("seed", "42"),
                 Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
                 "2026-11-25T10:00:00Z", Map.of(), null);
-        String md = new Fig4().markdown(List.of(none, floor, atDefault, two), List.of(PaperDataset.MR));
+        CellResult gbaFloor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "gba"), Map.of("seed", "42"),
+                Map.of("asr", 0.1, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
+                "2026-11-25T10:00:00Z", Map.of(), null);
+        String md = new Fig4().markdown(List.of(none, floor, gbaFloor, atDefault, two), List.of(PaperDataset.MR));
+        // 0.1 of 400 -> [7.4, 13.3]: the floor GBA's cells are read against, apart from the No-Defense floor
+        assertTrue(md.contains("| floor: never attacked, gba (lambda 0.5) | 10.0 [7.4, 13.3] | 78.0 [75.3, 80.5] | - |"),
+                md);
         assertTrue(md.contains("| none | 100.0 [99.0, 100.0] | 78.0 [75.3, 80.5] | - | - |"), md);
         assertTrue(md.contains("| floor: never attacked, none | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - |"), md);
         assertTrue(md.contains("| 0.5 | 25.0 [21.0, 29.5] | 53.4 [50.3, 56.5] \u2020 | - |"), md);
@@ -274,8 +280,8 @@ class ReportWriterTest {
         assertTrue(md.contains("| 0.1 | - | - | - |"), md);
         assertTrue(md.contains("\n\u2020 At chance: "), md);
         assertFalse(new Fig4().markdown(List.of(none, floor, two), List.of(PaperDataset.MR)).contains("\u2020"));
-        assertEquals(28, new Fig4().cells(List.of(PaperDataset.MR)).size(),
-                "4 attacks x (No-Defense, its floor, 5 lambdas)");
+        assertEquals(32, new Fig4().cells(List.of(PaperDataset.MR)).size(),
+                "4 attacks x (No-Defense, its floor, GBA's floor, 5 lambdas)");
     }
 
     @Test
