@@ -144,3 +144,6 @@ done
 time $J fig2 --datasets mr --seed 42 --attacks badnets
 time $J fig2 --aim --datasets mr --seed 42 --attacks badnets
 time $J fig4 --datasets mr --seed 42 --attacks badnets
+# reports/literal-gba-draws-mr.md: Figure 2's literal column on MR, one draw per fraction, against other draws of the
+# rows and longer training (the stored seed-42 BadNets backdoor; the CSV it prints is the report's table)
+experiments/literal-gba-draws.sh > experiments/out/literal-gba-draws.csv

@@ -105,7 +105,8 @@ public final class Fig4 implements Experiment {
                 series.put(DefenseTable.attackLabel(attack), y);
             }
             if (metric.equals("asr")) {
-                // the reference levels: before any defense, and the floor no defense can be expected to go below
+                // the reference levels: before any defense, the trigger on the never-attacked model, and what GBA
+                // leaves there (the level a GBA cell is read against)
                 series.put("none, mean over the attacks run", level(r.mean(c -> c.defense().equals(Defenses.NONE)
                         && !Attacks.isFloor(c.attack()), metric)));
                 series.put("floor, mean over the attacks run", level(r.mean(c -> c.defense().equals(Defenses.NONE)
