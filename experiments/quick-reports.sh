@@ -139,10 +139,10 @@ for T in mr yelp; do
     time $J gba-diagnosis --attacks badnets --datasets $T --seed 42 --ladder-only --rungs gba-coupled,gba-oracle-pull \
         --out experiments/out/diag-oracle --reports experiments/out/diag-oracle-reports
 done
-# Figure 2 (literal and aimed) and Figure 4 on today's quick profile, MR, BadNets only so far (the first release's
-# four-attack fig4 report, made by the fig4 line above on the old profile, was replaced)
-time $J fig2 --datasets mr --seed 42 --attacks badnets
-time $J fig2 --aim --datasets mr --seed 42 --attacks badnets
+# Figure 2 (literal and aimed) and Figure 4 on today's quick profile, MR, BadNets (Figure 2: and Embedding Poisoning)
+# so far (the first release's four-attack fig4 report, made by the fig4 line above on the old profile, was replaced)
+time $J fig2 --datasets mr --seed 42 --attacks badnets,ep
+time $J fig2 --aim --datasets mr --seed 42 --attacks badnets,ep
 time $J fig4 --datasets mr --seed 42 --attacks badnets
 # reports/literal-gba-draws-mr.md: Figure 2's literal column on MR, one draw per fraction, against other draws of the
 # rows and longer training (the stored seed-42 BadNets backdoor; the CSV it prints is the report's table)
