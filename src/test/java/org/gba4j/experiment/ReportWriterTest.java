@@ -220,21 +220,24 @@ class ReportWriterTest {
         assertTrue(md.contains("- Cells: 1 of 48 finished"), md);
     }
 
+    /** A seed-42 cell scored on 1,000 test rows, 400 of them triggered; majority NaN when not stored. */
+    private static CellResult scored(Cell cell, double asr, double acc, double majority) {
+        Map<String, Double> metrics = new java.util.HashMap<>(Map.of("asr", asr, "asr_rows", 400.0, "acc", acc,
+                "test_rows", 1000.0));
+        if (!Double.isNaN(majority)) {
+            metrics.put("majority", majority);
+        }
+        return new CellResult(cell, Map.of("seed", "42"), metrics, Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z",
+                Map.of(), null);
+    }
+
     @Test
     void fig2ShowsEachAttackBesideItsNoDefenseCell() {
-        CellResult none = new CellResult(new Cell("mr", "badnets", "cf", "none"), Map.of("seed", "42"),
-                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
-        CellResult gba = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.05"), Map.of("seed", "42"),
-                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
-        CellResult chance = new CellResult(new Cell("mr", "badnets", "cf", "nad-c").with("fraction", "0.01"),
-                Map.of("seed", "42"), Map.of("asr", 0.4, "asr_rows", 400.0, "acc", 0.534, "majority", 0.529, "test_rows",
-                1000.0), Map.of(), 1, "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult none = scored(new Cell("mr", "badnets", "cf", "none"), 1.0, 0.78, Double.NaN);
+        CellResult gba = scored(new Cell("mr", "badnets", "cf", "gba").with("fraction", "0.05"), 0.25, 0.78, Double.NaN);
+        CellResult chance = scored(new Cell("mr", "badnets", "cf", "nad-c").with("fraction", "0.01"), 0.4, 0.534, 0.529);
         assertFalse(new Fig2().markdown(List.of(none, gba), List.of(PaperDataset.MR)).contains("\u2020"));
-        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "none"), Map.of("seed", "42"),
-                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult floor = scored(new Cell("mr", "never-attacked-badnets", "cf", "none"), 0.25, 0.78, Double.NaN);
         String md = new Fig2().markdown(List.of(none, gba, chance, floor), List.of(PaperDataset.MR));
         assertTrue(md.contains("| floor: never attacked, none | - | 25.0 [21.0, 29.5] | 78.0 [75.3, 80.5] | - |"), md);
         // 0.534 of 1000 -> [50.3, 56.5]: its lower end is below the majority's 52.9
@@ -253,22 +256,12 @@ class ReportWriterTest {
 
     @Test
     void fig4ShowsEachLambdaBesideTheNoDefenseCellAndTheFloor() {
-        CellResult none = new CellResult(new Cell("mr", "badnets", "cf", "none"), Map.of("seed", "42"),
-                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
-        CellResult floor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "none"), Map.of("seed", "42"),
-                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult none = scored(new Cell("mr", "badnets", "cf", "none"), 1.0, 0.78, Double.NaN);
+        CellResult floor = scored(new Cell("mr", "never-attacked-badnets", "cf", "none"), 0.25, 0.78, Double.NaN);
         // lambda 0.5 is Table 2's GBA cell (no parameter); 0.534 of 1000 is at chance beside a majority of 0.529
-        CellResult atDefault = new CellResult(new Cell("mr", "badnets", "cf", "gba"), Map.of("seed", "42"),
-                Map.of("asr", 0.25, "asr_rows", 400.0, "acc", 0.534, "majority", 0.529, "test_rows", 1000.0), Map.of(), 1,
-                "abc1234", "2026-11-25T10:00:00Z", Map.of(), null);
-        CellResult two = new CellResult(new Cell("mr", "badnets", "cf", "gba").with("lambda", "2.0"), Map.of("seed", "42"),
-                Map.of("asr", 1.0, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
-        CellResult gbaFloor = new CellResult(new Cell("mr", "never-attacked-badnets", "cf", "gba"), Map.of("seed", "42"),
-                Map.of("asr", 0.1, "asr_rows", 400.0, "acc", 0.78, "test_rows", 1000.0), Map.of(), 1, "abc1234",
-                "2026-11-25T10:00:00Z", Map.of(), null);
+        CellResult atDefault = scored(new Cell("mr", "badnets", "cf", "gba"), 0.25, 0.534, 0.529);
+        CellResult two = scored(new Cell("mr", "badnets", "cf", "gba").with("lambda", "2.0"), 1.0, 0.78, Double.NaN);
+        CellResult gbaFloor = scored(new Cell("mr", "never-attacked-badnets", "cf", "gba"), 0.1, 0.78, Double.NaN);
         String md = new Fig4().markdown(List.of(none, floor, gbaFloor, atDefault, two), List.of(PaperDataset.MR));
         // 0.1 of 400 -> [7.4, 13.3]: the floor GBA's cells are read against, apart from the No-Defense floor
         assertTrue(md.contains("| floor: never attacked, gba (lambda 0.5) | 10.0 [7.4, 13.3] | 78.0 [75.3, 80.5] | - |"),
