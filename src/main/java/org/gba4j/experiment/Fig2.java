@@ -6,19 +6,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * Figure 2 (section 5.1): Clean-FT, NAD-C and GBA with 1%, 5%, 10% and 20% of each task's clean
  * training split, ASR and ACC averaged over the four attacks (and the tasks run), and each attack's beside its
- * No-Defense cell and its floor. The backdoors, No-Defense and floor cells are Table 2's, shared with it.
+ * No-Defense cell and its floor. The backdoors, No-Defense and floor cells are Table 2's, shared with it. GBA also has
+ * its own floor at each fraction, the same adaptation of the never-attacked model: the level a GBA cell is read
+ * against (GBA's rows move the trigger's row too, so the undefended floor is not that level).
  */
 public final class Fig2 implements Experiment {
     static final double[] FRACTIONS = {0.01, 0.05, 0.10, 0.20};
     private static final List<String> DEFENSES = List.of(Defenses.CLEAN_FT, Defenses.NAD_C, Defenses.GBA);
     /** The one number section 5.1 gives: GBA's mean ASR over the four attacks with 1% of the clean data. */
     static final double PAPER_GBA_ASR_AT_1 = 1.17;
+    /** The label of the rows of GBA's floors: GBA with that fraction of the data on never-attacked models. */
+    static final String GBA_FLOOR_ROW = "floor: never attacked, gba";
 
     @Override
     public String name() {
@@ -48,6 +53,14 @@ public final class Fig2 implements Experiment {
                     }
                 }
             }
+            // the attacks' floors of one fraction follow each other: they adapt one never-attacked model alike, so they
+            // share one defense (SharedFloorDefense) and differ only in the trigger they are scored with
+            for (double fraction : FRACTIONS) {
+                for (String attack : PaperNumbers.ATTACKS) {
+                    cells.add(new Cell(d.name(), Attacks.floorOf(attack), DefenseTable.trigger(attack), Defenses.GBA)
+                            .with("fraction", fraction(fraction)));
+                }
+            }
         }
         return cells;
     }
@@ -61,17 +74,25 @@ public final class Fig2 implements Experiment {
         return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }
 
+    /** The defense's cells at this fraction on backdoored models. */
     private static Predicate<Cell> at(String defense, double fraction) {
-        return c -> c.defense().equals(defense) && c.param("fraction", "").equals(fraction(fraction));
+        return c -> !Attacks.isFloor(c.attack()) && c.defense().equals(defense)
+                && c.param("fraction", "").equals(fraction(fraction));
+    }
+
+    /** GBA's floor cells at this fraction: GBA on the never-attacked models. */
+    private static Predicate<Cell> gbaFloorAt(double fraction) {
+        return c -> Attacks.isFloor(c.attack()) && c.defense().equals(Defenses.GBA)
+                && c.param("fraction", "").equals(fraction(fraction));
     }
 
     private static double mean(Results r, String defense, double fraction, String metric) {
         return r.mean(at(defense, fraction), metric);
     }
 
-    /** The attacks with a finished cell at this defense and fraction: a mean over fewer than four says so. */
-    private static long attacksRun(List<CellResult> results, String defense, double fraction) {
-        return results.stream().filter(c -> at(defense, fraction).test(c.cell()) && !Double.isNaN(c.metric("asr")))
+    /** The attacks with a finished cell among {@code cells}: a mean over fewer than four says so. */
+    private static long attacksRun(List<CellResult> results, Predicate<Cell> cells) {
+        return results.stream().filter(c -> cells.test(c.cell()) && !Double.isNaN(c.metric("asr")))
                 .map(c -> c.cell().attack()).distinct().count();
     }
 
@@ -83,10 +104,15 @@ public final class Fig2 implements Experiment {
         for (String defense : DEFENSES) {
             for (double f : FRACTIONS) {
                 means.row(List.of(defense, percentLabel(f),
-                        Long.toString(attacksRun(results, defense, f)), MarkdownTable.percent(mean(r, defense, f, "asr")),
+                        Long.toString(attacksRun(results, at(defense, f))), MarkdownTable.percent(mean(r, defense, f, "asr")),
                         MarkdownTable.percent(mean(r, defense, f, "acc")),
                         defense.equals(Defenses.GBA) && f == FRACTIONS[0] ? MarkdownTable.number(PAPER_GBA_ASR_AT_1) : "-"));
             }
+        }
+        for (double f : FRACTIONS) {
+            means.row(List.of(GBA_FLOOR_ROW, percentLabel(f), Long.toString(attacksRun(results, gbaFloorAt(f))),
+                    MarkdownTable.percent(r.mean(gbaFloorAt(f), "asr")), MarkdownTable.percent(r.mean(gbaFloorAt(f), "acc")),
+                    "-"));
         }
         List<String> header = new ArrayList<>(List.of("Defense", "Clean data"));
         PaperNumbers.ATTACKS.forEach(a -> {
@@ -106,13 +132,19 @@ public final class Fig2 implements Experiment {
                 each.row(row);
             }
         }
+        for (double f : FRACTIONS) {
+            List<String> row = new ArrayList<>(List.of(GBA_FLOOR_ROW, percentLabel(f)));
+            row.addAll(DefenseTable.attackColumns(r, a -> gbaFloorAt(f).and(c -> c.attack().equals(Attacks.floorOf(a)))));
+            each.row(row);
+        }
         return "Means over the attacks run (a mean over fewer than four says how many) and the tasks run. The paper gives"
                 + " this as a plot only, with one number: GBA at 1% of the data brings the mean ASR to 1.17% for 2.56 points"
                 + " of ACC; Clean-FT keeps ACC but not the backdoor's removal. Plots: `fig2-asr.png`, `fig2-acc.png`"
                 + " (and `.svg`).\n\n" + means.render() + "\nEach attack, percent [Wilson 95% interval over the test rows"
                 + " for one seed; mean +/- std over seeds]; `none` is the backdoored model before any defense, the floor"
-                + " the same test on a model fine-tuned on the attacker's rows without poison (Table 2's No-Defense cells):"
-                + "\n\n" + each.render()
+                + " the same test on a model fine-tuned on the attacker's rows without poison (Table 2's No-Defense cells);"
+                + " GBA's floor is GBA with the same fraction of the data on that never-attacked model, the level a GBA"
+                + " cell is read against:\n\n" + each.render()
                 + DefenseTable.atChanceNote(results);
     }
 
@@ -133,6 +165,11 @@ public final class Fig2 implements Experiment {
                 }
                 series.put(defense, y);
             }
+            double[] floor = new double[FRACTIONS.length];
+            for (int i = 0; i < floor.length; i++) {
+                floor[i] = 100 * r.mean(gbaFloorAt(FRACTIONS[i]), metric);
+            }
+            series.put("GBA's floor (never attacked)", floor);
             if (metric.equals("asr")) {
                 double[] paper = new double[FRACTIONS.length];
                 java.util.Arrays.fill(paper, Double.NaN);

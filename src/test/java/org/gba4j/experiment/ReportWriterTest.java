@@ -250,8 +250,22 @@ class ReportWriterTest {
         assertTrue(md.contains("| gba | 5% | 1 | 25.00 | 78.00 | - |"), md);
         assertTrue(new Fig2().markdown(List.of(none), List.of(PaperDataset.MR))
                 .contains("| floor: never attacked, none | - | - | - |"));
-        assertEquals(56, new Fig2().cells(List.of(PaperDataset.MR)).size(),
-                "4 attacks x (No-Defense, its floor, 4 fractions x 3 defenses)");
+        // GBA's own floor at 5%: its own rows, and kept out of GBA's means over the backdoored models
+        CellResult gbaFloor = scored(new Cell("mr", "never-attacked-badnets", "cf", "gba").with("fraction", "0.05"), 0.1,
+                0.76, Double.NaN);
+        String withFloor = new Fig2().markdown(List.of(none, gba, floor, gbaFloor), List.of(PaperDataset.MR));
+        // 0.1 of 400 -> [7.4, 13.3]; 0.76 of 1000 -> [73.3, 78.5]
+        assertTrue(withFloor.contains("| floor: never attacked, gba | 5% | 10.0 [7.4, 13.3] | 76.0 [73.3, 78.5] | - |"),
+                withFloor);
+        assertTrue(withFloor.contains("| floor: never attacked, gba | 1% | - | - | - |"), withFloor);
+        assertTrue(withFloor.contains("| gba | 5% | 1 | 25.00 | 78.00 | - |"), withFloor);
+        assertTrue(withFloor.contains("| floor: never attacked, gba | 5% | 1 | 10.00 | 76.00 | - |"), withFloor);
+        List<Cell> cells = new Fig2().cells(List.of(PaperDataset.MR));
+        assertEquals(72, cells.size(), "4 attacks x (No-Defense, its floor, 4 fractions x (3 defenses, GBA's floor))");
+        // the four attacks' GBA floors at one fraction are consecutive, so the grid trains one defense for them
+        List<Cell> floors = cells.subList(56, 60);
+        assertTrue(floors.stream().allMatch(c -> c.attack().startsWith("never-attacked-") && c.defense().equals("gba")
+                && c.param("fraction", "").equals("0.01")), floors.toString());
     }
 
     @Test
