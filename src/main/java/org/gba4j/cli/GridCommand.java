@@ -69,7 +69,8 @@ final class GridCommand implements Callable<Integer> {
     boolean aim;
 
     @Option(names = "--aim-held-out", description = "as --aim, but the scan checks clean rows the adaptation never saw"
-            + " (as many, from the dev split's rows no dev score counts): reported as NAME-aimed-held-out.md/csv")
+            + " (as many as the profile's prompt rows, 200 on quick, whatever a figure's fraction; from the dev split's rows"
+            + " no dev score counts): reported as NAME-aimed-held-out.md/csv")
     boolean aimHeldOut;
 
     @Option(names = "--aim-consistent", paramLabel = "N", defaultValue = "0", description = "with --aim or --aim-held-out:"

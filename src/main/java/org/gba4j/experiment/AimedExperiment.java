@@ -100,8 +100,9 @@ public record AimedExperiment(Experiment base, boolean heldOut, int consistent) 
                 + "`: the paper's GBA, then the trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves"
                 + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
                 + base.name() + ".md." + (heldOut ? " The scan probes and checks clean rows the adaptation never saw: as"
-                + " many as it adapts on, from the dev split's rows that no dev score counts (a token of either set is"
-                + " not eligible)." : "") + (consistent > 0 ? " The scan also moves the " + consistent + " tokens whose"
+                + " many as the profile's prompt rows (each cell's `aim_scan_rows` says how many; in Figure 2 not the fraction"
+                + " it adapts on), from the dev split's rows that no dev score counts (a token of either set is not"
+                + " eligible)." : "") + (consistent > 0 ? " The scan also moves the " + consistent + " tokens whose"
                 + " [CLS] outputs in the downloaded encoder, before adaptation, are most alike across clean texts (`"
                 + CONSISTENT + "=" + consistent + "`, reports/gba-diagnosis-cls-consistency-seed43.md)." : "") + "\n\n"
                 + withScanTable(base.markdown(results, datasets), results);
