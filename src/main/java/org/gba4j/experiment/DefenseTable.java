@@ -72,6 +72,8 @@ final class DefenseTable {
 
     /** The label of the reference row a figure shows for the floors (the trigger on never-attacked models). */
     static final String FLOOR_ROW = "floor: never attacked, none";
+    /** The label of the rows of GBA's own floors: GBA with the same settings on the never-attacked models. */
+    static final String GBA_FLOOR_ROW = "floor: never attacked, gba";
 
     /**
      * An attack's reference cells on a task, Table 2's and shared with it: the backdoored model before any defense, and

@@ -20,10 +20,26 @@ import org.knowm.xchart.internal.chartpart.Chart;
 public final class Fig2 implements Experiment {
     static final double[] FRACTIONS = {0.01, 0.05, 0.10, 0.20};
     private static final List<String> DEFENSES = List.of(Defenses.CLEAN_FT, Defenses.NAD_C, Defenses.GBA);
+    /** A group of table rows, one per fraction: a defense's cells on the backdoored or the never-attacked models. */
+    private record RowGroup(String label, String defense, boolean floor) {
+        /** The group's cells at this fraction. */
+        Predicate<Cell> at(double fraction) {
+            return c -> Attacks.isFloor(c.attack()) == floor && c.defense().equals(defense)
+                    && c.param("fraction", "").equals(fraction(fraction));
+        }
+
+        /** The cell of this group scored with {@code attack}'s trigger. */
+        Predicate<Cell> at(double fraction, String attack) {
+            return at(fraction).and(c -> c.attack().equals(floor ? Attacks.floorOf(attack) : attack));
+        }
+    }
+
+    /** Each defense on the backdoored models, then GBA's floors. */
+    private static final List<RowGroup> ROWS = java.util.stream.Stream.concat(
+            DEFENSES.stream().map(d -> new RowGroup(d, d, false)),
+            java.util.stream.Stream.of(new RowGroup(DefenseTable.GBA_FLOOR_ROW, Defenses.GBA, true))).toList();
     /** The one number section 5.1 gives: GBA's mean ASR over the four attacks with 1% of the clean data. */
     static final double PAPER_GBA_ASR_AT_1 = 1.17;
-    /** The label of the rows of GBA's floors: GBA with that fraction of the data on never-attacked models. */
-    static final String GBA_FLOOR_ROW = "floor: never attacked, gba";
 
     @Override
     public String name() {
@@ -74,20 +90,13 @@ public final class Fig2 implements Experiment {
         return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }
 
-    /** The defense's cells at this fraction on backdoored models. */
-    private static Predicate<Cell> at(String defense, double fraction) {
-        return c -> !Attacks.isFloor(c.attack()) && c.defense().equals(defense)
-                && c.param("fraction", "").equals(fraction(fraction));
-    }
-
-    /** GBA's floor cells at this fraction: GBA on the never-attacked models. */
-    private static Predicate<Cell> gbaFloorAt(double fraction) {
-        return c -> Attacks.isFloor(c.attack()) && c.defense().equals(Defenses.GBA)
-                && c.param("fraction", "").equals(fraction(fraction));
-    }
-
-    private static double mean(Results r, String defense, double fraction, String metric) {
-        return r.mean(at(defense, fraction), metric);
+    /** The mean of {@code metric} over {@code cells}, in percent, at each fraction. */
+    private static double[] perFraction(Results r, java.util.function.DoubleFunction<Predicate<Cell>> cells, String metric) {
+        double[] y = new double[FRACTIONS.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = 100 * r.mean(cells.apply(FRACTIONS[i]), metric);
+        }
+        return y;
     }
 
     /** The attacks with a finished cell among {@code cells}: a mean over fewer than four says so. */
@@ -101,18 +110,14 @@ public final class Fig2 implements Experiment {
         Results r = new Results(results);
         MarkdownTable means = new MarkdownTable(List.of("Defense", "Clean data", "attacks run", "mean ASR", "mean ACC",
                 "paper: mean ASR"));
-        for (String defense : DEFENSES) {
+        for (RowGroup group : ROWS) {
             for (double f : FRACTIONS) {
-                means.row(List.of(defense, percentLabel(f),
-                        Long.toString(attacksRun(results, at(defense, f))), MarkdownTable.percent(mean(r, defense, f, "asr")),
-                        MarkdownTable.percent(mean(r, defense, f, "acc")),
-                        defense.equals(Defenses.GBA) && f == FRACTIONS[0] ? MarkdownTable.number(PAPER_GBA_ASR_AT_1) : "-"));
+                Predicate<Cell> cells = group.at(f);
+                boolean paper = !group.floor() && group.defense().equals(Defenses.GBA) && f == FRACTIONS[0];
+                means.row(List.of(group.label(), percentLabel(f), Long.toString(attacksRun(results, cells)),
+                        MarkdownTable.percent(r.mean(cells, "asr")), MarkdownTable.percent(r.mean(cells, "acc")),
+                        paper ? MarkdownTable.number(PAPER_GBA_ASR_AT_1) : "-"));
             }
-        }
-        for (double f : FRACTIONS) {
-            means.row(List.of(GBA_FLOOR_ROW, percentLabel(f), Long.toString(attacksRun(results, gbaFloorAt(f))),
-                    MarkdownTable.percent(r.mean(gbaFloorAt(f), "asr")), MarkdownTable.percent(r.mean(gbaFloorAt(f), "acc")),
-                    "-"));
         }
         List<String> header = new ArrayList<>(List.of("Defense", "Clean data"));
         PaperNumbers.ATTACKS.forEach(a -> {
@@ -125,17 +130,12 @@ public final class Fig2 implements Experiment {
             none.addAll(DefenseTable.referenceRow(r, floor));
             each.row(none);
         }
-        for (String defense : DEFENSES) {
+        for (RowGroup group : ROWS) {
             for (double f : FRACTIONS) {
-                List<String> row = new ArrayList<>(List.of(defense, percentLabel(f)));
-                row.addAll(DefenseTable.attackColumns(r, a -> at(defense, f).and(c -> c.attack().equals(a))));
+                List<String> row = new ArrayList<>(List.of(group.label(), percentLabel(f)));
+                row.addAll(DefenseTable.attackColumns(r, a -> group.at(f, a)));
                 each.row(row);
             }
-        }
-        for (double f : FRACTIONS) {
-            List<String> row = new ArrayList<>(List.of(GBA_FLOOR_ROW, percentLabel(f)));
-            row.addAll(DefenseTable.attackColumns(r, a -> gbaFloorAt(f).and(c -> c.attack().equals(Attacks.floorOf(a)))));
-            each.row(row);
         }
         return "Means over the attacks run (a mean over fewer than four says how many) and the tasks run. The paper gives"
                 + " this as a plot only, with one number: GBA at 1% of the data brings the mean ASR to 1.17% for 2.56 points"
@@ -158,18 +158,9 @@ public final class Fig2 implements Experiment {
         Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
         for (String metric : List.of("asr", "acc")) {
             Map<String, double[]> series = new LinkedHashMap<>();
-            for (String defense : DEFENSES) {
-                double[] y = new double[FRACTIONS.length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = 100 * mean(r, defense, FRACTIONS[i], metric);
-                }
-                series.put(defense, y);
+            for (RowGroup group : ROWS) {
+                series.put(group.floor() ? "GBA's floor (never attacked)" : group.defense(), perFraction(r, group::at, metric));
             }
-            double[] floor = new double[FRACTIONS.length];
-            for (int i = 0; i < floor.length; i++) {
-                floor[i] = 100 * r.mean(gbaFloorAt(FRACTIONS[i]), metric);
-            }
-            series.put("GBA's floor (never attacked)", floor);
             if (metric.equals("asr")) {
                 double[] paper = new double[FRACTIONS.length];
                 java.util.Arrays.fill(paper, Double.NaN);

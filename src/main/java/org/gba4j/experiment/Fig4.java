@@ -53,7 +53,7 @@ public final class Fig4 implements Experiment {
     }
 
     /** The label of the row of GBA's floors: GBA with the default lambda on never-attacked models. */
-    static final String GBA_FLOOR_ROW = "floor: never attacked, gba (lambda 0.5)";
+    static final String GBA_FLOOR_ROW = DefenseTable.GBA_FLOOR_ROW + " (lambda 0.5)";
 
     /** GBA's cells at this lambda (0.5 is the default: Table 2's cell, no parameter). */
     private static Predicate<Cell> at(double lambda) {
