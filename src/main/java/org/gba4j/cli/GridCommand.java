@@ -73,10 +73,15 @@ final class GridCommand implements Callable<Integer> {
             + " no dev score counts): reported as NAME-aimed-held-out.md/csv")
     boolean aimHeldOut;
 
-    @Option(names = "--aim-consistent", paramLabel = "N", defaultValue = "0", description = "with --aim or --aim-held-out:"
+    @Option(names = "--aim-both", description = "as --aim-held-out, and the adaptation's own rows are scanned too; the"
+            + " suspects of both scans are moved (neither alone found Embedding Poisoning's trigger at every Figure 2"
+            + " fraction on MR): reported as NAME-aimed-both.md/csv")
+    boolean aimBoth;
+
+    @Option(names = "--aim-consistent", paramLabel = "N", defaultValue = "0", description = "with an --aim option:"
             + " the scan also moves the N tokens most consistent in the downloaded encoder (NeuBA's triggers, which the"
             + " scan misses; reports/gba-diagnosis-cls-consistency-seed43.md): stored apart, reported as"
-            + " NAME-aimed[-held-out]-clsN.md/csv; default: ${DEFAULT-VALUE} (none)")
+            + " NAME-aimed[-held-out|-both]-clsN.md/csv; default: ${DEFAULT-VALUE} (none)")
     int aimConsistent;
 
     @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take finished cells from"
@@ -127,22 +132,34 @@ final class GridCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --force (recompute stored cells) or --resume-from (take finished"
                     + " ones), not both");
         }
-        if (aim && aimHeldOut) {
-            throw new IllegalArgumentException("give --aim or --aim-held-out, not both");
+        List<AimedExperiment.Scan> scans = new java.util.ArrayList<>();
+        if (aim) {
+            scans.add(AimedExperiment.Scan.OWN);
         }
-        if (aimConsistent != 0 && !(aim || aimHeldOut)) {
-            throw new IllegalArgumentException("--aim-consistent adds to the aimed scan: give --aim or --aim-held-out too");
+        if (aimHeldOut) {
+            scans.add(AimedExperiment.Scan.HELD_OUT);
+        }
+        if (aimBoth) {
+            scans.add(AimedExperiment.Scan.BOTH);
+        }
+        if (scans.size() > 1) {
+            throw new IllegalArgumentException("give one of --aim, --aim-held-out and --aim-both, not "
+                    + scans.stream().map(AimedExperiment.Scan::option).collect(java.util.stream.Collectors.joining(" and ")));
+        }
+        if (aimConsistent != 0 && scans.isEmpty()) {
+            throw new IllegalArgumentException("--aim-consistent adds to the aimed scan: give --aim, --aim-held-out or"
+                    + " --aim-both too");
         }
         OptionChecks.nonNegative("--aim-consistent", aimConsistent);
-        Experiment chosenExperiment = aim || aimHeldOut ? new AimedExperiment(experiment, aimHeldOut, aimConsistent)
-                : experiment;
+        Experiment chosenExperiment = scans.isEmpty() ? experiment
+                : new AimedExperiment(experiment, scans.get(0), aimConsistent);
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seedOption.seed) : List.copyOf(seeds);
         if (runSeeds.stream().distinct().count() != runSeeds.size()) {
             throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
         }
         List<Cell> cells = chosenCells(chosenExperiment.cells(tasks));
-        String command = "java -jar experiments.jar " + experiment.name() + (aim ? " --aim" : "")
-                + (aimHeldOut ? " --aim-held-out" : "") + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
+        String command = "java -jar experiments.jar " + experiment.name()
+                + (scans.isEmpty() ? "" : " " + scans.get(0).option()) + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
                 + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
                 + (attacks == null ? "" : " --attacks " + String.join(",", attacks))

@@ -61,6 +61,11 @@ final class PromptOptions {
             + " (reports/gba-diagnosis-yelp-seed43.md); give at least " + MIN_SCAN_ROWS_PER_CLASS + " rows per class")
     Path aimScanData;
 
+    @Option(names = "--aim-scan-both", description = "with --aim-scan-data: scan --train's rows too, and move the"
+            + " suspects of both scans (about twice the scan's time; on MR with Embedding Poisoning neither scan alone"
+            + " found the trigger at every share of the data tried, README Figure 2)")
+    boolean aimScanBoth;
+
     @Option(names = "--aim-flip-rate", defaultValue = "0", description = "share of clean rows a token must flip to be"
             + " moved (0 = no bar on the rate); default: ${DEFAULT-VALUE}")
     double aimFlipRate;
@@ -115,6 +120,10 @@ final class PromptOptions {
         }
         if (aimScanData != null && !aim) {
             throw new IllegalArgumentException("--aim-scan-data is the aimed scan's data: give --aim too");
+        }
+        if (aimScanBoth && aimScanData == null) {
+            throw new IllegalArgumentException("--aim-scan-both adds --train's rows to a held-out scan: give --aim and"
+                    + " --aim-scan-data too");
         }
     }
 
@@ -174,7 +183,7 @@ final class PromptOptions {
         TriggerScan.Probe probe = probe();
         try {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
-                    aimFlipRate, aimLift, probe, aimContextPool, aimConsistent);
+                    aimFlipRate, aimLift, probe, aimContextPool, aimConsistent, aimScanBoth);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1], --aim-context-pool 0"
                     + " or at least " + TriggerScan.Config.DEFAULT.candidates() + " and --aim-consistent 0 or more; got "

@@ -70,8 +70,9 @@ public final class CellRunner {
         config.putAll(defenses.describe(cell, task));
         config.put("train_rows", Integer.toString(clean.size()));
         if (defended instanceof PromptClassifier prompt && prompt.config().aim().enabled()) {
-            config.put("aim_scan_rows", scanRows.isEmpty() ? "the adaptation's own (" + clean.size() + ")"
-                    : "held out from the dev split (" + scanRows.size() + ", none scored)");
+            String own = "the adaptation's own (" + clean.size() + ")";
+            String held = "held out from the dev split (" + scanRows.size() + ", none scored)";
+            config.put("aim_scan_rows", scanRows.isEmpty() ? own : AimedExperiment.both(cell) ? own + " and " + held : held);
             config.put(AimedScanReport.SUSPECTS, AimedScanReport.describe(prompt.suspects()));
         }
         config.put("test_position", backdoor.position().name().toLowerCase());

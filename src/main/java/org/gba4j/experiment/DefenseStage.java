@@ -81,7 +81,8 @@ public final class DefenseStage {
                     b.ratioCap()));
         }
         if (AimedExperiment.aimed(cell)) {
-            config = config.withAim(TriggerScan.Config.DEFAULT.withConsistent(AimedExperiment.consistent(cell)));
+            config = config.withAim(TriggerScan.Config.DEFAULT.withConsistent(AimedExperiment.consistent(cell))
+                    .withAlsoAdapted(AimedExperiment.both(cell)));
         }
         config = config.withEmbeddingLearningRate(Double.parseDouble(cell.param("embedding_lr",
                 Double.toString(config.embeddingLearningRate()))));

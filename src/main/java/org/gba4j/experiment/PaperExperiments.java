@@ -13,8 +13,9 @@ public final class PaperExperiments {
     }
 
     /**
-     * The experiment a report names: a grid's name, or {@code NAME-aimed} ({@code NAME-aimed-held-out}) for its
-     * {@code --aim} ({@code --aim-held-out}) run, with {@code -clsN} after it for {@code --aim-consistent N}.
+     * The experiment a report names: a grid's name, or {@code NAME-aimed} ({@code NAME-aimed-held-out},
+     * {@code NAME-aimed-both}) for its {@code --aim} ({@code --aim-held-out}, {@code --aim-both}) run, with
+     * {@code -clsN} after it for {@code --aim-consistent N}.
      */
     public static java.util.Optional<Experiment> named(String name) {
         java.util.regex.Matcher cls = java.util.regex.Pattern.compile("-cls([1-9][0-9]{0,5})$").matcher(name);
@@ -23,8 +24,8 @@ public final class PaperExperiments {
             if (e.name().equals(name)) {
                 return java.util.Optional.of(e);
             }
-            for (boolean heldOut : new boolean[] {false, true}) {
-                AimedExperiment aimed = new AimedExperiment(e, heldOut, consistent);
+            for (AimedExperiment.Scan scan : AimedExperiment.Scan.values()) {
+                AimedExperiment aimed = new AimedExperiment(e, scan, consistent);
                 if (aimed.name().equals(name)) {
                     return java.util.Optional.of(aimed);
                 }

@@ -72,9 +72,13 @@ public final class TriggerScan {
      *                    whatever the probes and the bar say: a NeuBA
      *                    trigger survives adaptation too weakly to be checked, but still overrides the downloaded
      *                    encoder's {@code [CLS]} (reports/gba-diagnosis-cls-consistency-seed43.md); 0 = none
+     * @param alsoAdapted where the scan checks held-out rows, also scan the adaptation's own rows (the same eligible
+     *                    tokens) and move both scans' suspects: on MR with Embedding Poisoning, neither scan alone
+     *                    found the trigger at every Figure 2 fraction (reports/fig2-aimed.md, fig2-aimed-held-out.md);
+     *                    without held-out rows there is one scan and this changes nothing
      */
     public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool,
-                         @ConfigPairs.Default("0") int consistent) {
+                         @ConfigPairs.Default("0") int consistent, @ConfigPairs.Default("false") boolean alsoAdapted) {
         /** Clean rows not of a class on which each of its candidates is checked (the bars' {@code rows}). */
         public static final int ROWS = 64;
 
@@ -105,6 +109,12 @@ public final class TriggerScan {
             this(rows, candidates, minFlipRate, minLift, probe, contextPool, 0);
         }
 
+        /** A scan of one set of rows: the held-out ones if there are any, else the adaptation's own. */
+        public Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool,
+                      int consistent) {
+            this(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, false);
+        }
+
         public Config {
             if (probe == null) {
                 throw new IllegalArgumentException("the scan's probe is required (" + java.util.Arrays.toString(Probe.values())
@@ -112,10 +122,10 @@ public final class TriggerScan {
             }
             if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
                     || !(minLift >= 0 && minLift <= 1) || contextPool < 0 || (contextPool > 0 && contextPool < candidates)
-                    || consistent < 0 || (rows == 0 && consistent > 0)) {
+                    || consistent < 0 || (rows == 0 && (consistent > 0 || alsoAdapted))) {
                 throw new IllegalArgumentException("scan rows and candidates must both be positive (or both 0: off), the"
                         + " flip rate and the lift in [0, 1], the context pool 0 (none) or at least the candidates per"
-                        + " class, the consistent tokens 0 or more (none when the scan is off)");
+                        + " class, the consistent tokens 0 or more (none, and no second scan, when the scan is off)");
             }
         }
 
@@ -145,32 +155,37 @@ public final class TriggerScan {
                     : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates)
                     + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                     + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "")
-                    + (consistent > 0 ? "-cls" + consistent : "");
+                    + (consistent > 0 ? "-cls" + consistent : "") + (alsoAdapted ? "-also-adapted" : "");
         }
 
         /** The same scan with the lift bar {@code lift}. */
         public Config withLift(double lift) {
-            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool, consistent);
+            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool, consistent, alsoAdapted);
         }
 
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
-            return new Config(rows, n, minFlipRate, minLift, probe, contextPool, consistent);
+            return new Config(rows, n, minFlipRate, minLift, probe, contextPool, consistent, alsoAdapted);
         }
 
         /** The same bar with candidates from {@code p}. */
         public Config withProbe(Probe p) {
-            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool, consistent);
+            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool, consistent, alsoAdapted);
         }
 
         /** The same bar with the in-context probe limited to the alone probe's top {@code n} per class (0: none). */
         public Config withContextPool(int n) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, n, consistent);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, n, consistent, alsoAdapted);
         }
 
         /** The same scan, also moving the {@code n} tokens most consistent in the downloaded encoder (0: none). */
         public Config withConsistent(int n) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, n);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, n, alsoAdapted);
+        }
+
+        /** The same scan, with held-out rows also scanning the adaptation's own ({@link #alsoAdapted()}). */
+        public Config withAlsoAdapted(boolean both) {
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, both);
         }
     }
 
@@ -216,14 +231,29 @@ public final class TriggerScan {
         return scan(classifier, tokenizer, adapted, heldOut, config, null, progress);
     }
 
-    /** As the public held-out scan, among the tokens {@code within} marks only (all: null), for a fast test. */
+    /**
+     * As the public held-out scan, among the tokens {@code within} marks only (all: null), for a fast test. With
+     * {@link Config#alsoAdapted()} and held-out rows, the adaptation's own rows are scanned too and a token either scan
+     * admits is a suspect (once: the held-out scan's record of it, which comes first).
+     */
     static List<Suspect> scan(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
                               List<LabeledText> heldOut, Config config, boolean[] within, Consumer<Progress> progress) {
         boolean[] eligible = eligible(classifier, tokenizer, adapted, heldOut);
         for (int id = 0; within != null && id < eligible.length; id++) {
             eligible[id] &= within[id];
         }
-        return scan(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, progress);
+        List<Suspect> found = scan(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, progress);
+        if (heldOut.isEmpty() || !config.alsoAdapted()) {
+            return found;
+        }
+        List<Suspect> both = new ArrayList<>(found);
+        Set<Integer> seen = new HashSet<>(found.stream().map(Suspect::id).toList());
+        for (Suspect s : scan(classifier, tokenizer, adapted, config, eligible, progress)) {
+            if (seen.add(s.id())) {
+                both.add(s);
+            }
+        }
+        return both;
     }
 
     /** The checked candidates that clear {@code config}'s bar. */

@@ -22,20 +22,27 @@ class DefenseStageTest {
     }
 
     @Test
-    void eitherAimedScanRunsTheDefaultScanOnlyInGbaCells() {
+    void everyAimedScanRunsTheDefaultScanOnlyInGbaCells() {
         DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
-        for (boolean heldOut : new boolean[] {false, true}) {
-            AimedExperiment aimed = new AimedExperiment(new Table12(), heldOut);
-            assertEquals(heldOut ? "table12-aimed-held-out" : "table12-aimed", aimed.name());
+        java.util.Map<AimedExperiment.Scan, String> names = java.util.Map.of(AimedExperiment.Scan.OWN, "table12-aimed",
+                AimedExperiment.Scan.HELD_OUT, "table12-aimed-held-out", AimedExperiment.Scan.BOTH, "table12-aimed-both");
+        for (AimedExperiment.Scan scan : AimedExperiment.Scan.values()) {
+            AimedExperiment aimed = new AimedExperiment(new Table12(), scan);
+            assertEquals(names.get(scan), aimed.name());
             Experiment named = PaperExperiments.named(aimed.name()).orElseThrow();
-            assertEquals(heldOut, named instanceof AimedExperiment a && a.heldOut() && a.base() instanceof Table12);
+            assertTrue(named instanceof AimedExperiment a && a.scan() == scan && a.base() instanceof Table12);
+            boolean both = scan == AimedExperiment.Scan.BOTH;
             for (Cell cell : aimed.cells(java.util.List.of(PaperDataset.MR))) {
                 boolean gba = cell.defense().equals(org.gba4j.defense.Defenses.GBA);
                 assertEquals(gba, AimedExperiment.aimed(cell), cell.toString());
-                assertEquals(gba && heldOut, AimedExperiment.heldOut(cell), cell.toString());
+                assertEquals(gba && scan != AimedExperiment.Scan.OWN, AimedExperiment.heldOut(cell), cell.toString());
+                assertEquals(gba && both, AimedExperiment.both(cell), cell.toString());
                 if (gba) {
-                    assertEquals(org.gba4j.prompt.TriggerScan.Config.DEFAULT, defenses.promptConfig(cell, PaperDataset.MR)
-                            .aim());
+                    // the cells of the three scans are stored apart: their aim parameters differ
+                    assertEquals(java.util.Map.of(AimedExperiment.Scan.OWN, "true", AimedExperiment.Scan.HELD_OUT,
+                            "held-out", AimedExperiment.Scan.BOTH, "both").get(scan), cell.param(AimedExperiment.AIM, ""));
+                    assertEquals(org.gba4j.prompt.TriggerScan.Config.DEFAULT.withAlsoAdapted(both),
+                            defenses.promptConfig(cell, PaperDataset.MR).aim());
                 }
             }
         }
@@ -45,11 +52,12 @@ class DefenseStageTest {
     @Test
     void theConsistentTokensAreTheAimedCellsOwnSettingAndName() {
         DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
-        for (boolean heldOut : new boolean[] {false, true}) {
-            AimedExperiment aimed = new AimedExperiment(new Table2(), heldOut, 20);
+        for (AimedExperiment.Scan scan : java.util.List.of(AimedExperiment.Scan.OWN, AimedExperiment.Scan.HELD_OUT)) {
+            boolean heldOut = scan == AimedExperiment.Scan.HELD_OUT;
+            AimedExperiment aimed = new AimedExperiment(new Table2(), scan, 20);
             assertEquals(heldOut ? "table2-aimed-held-out-cls20" : "table2-aimed-cls20", aimed.name());
             assertEquals(true, PaperExperiments.named(aimed.name()).orElseThrow() instanceof AimedExperiment a
-                    && a.base() instanceof Table2 && a.heldOut() == heldOut && a.consistent() == 20);
+                    && a.base() instanceof Table2 && a.scan() == scan && a.consistent() == 20);
             for (Cell cell : aimed.cells(java.util.List.of(PaperDataset.AG_NEWS))) {
                 boolean gba = cell.defense().equals(org.gba4j.defense.Defenses.GBA);
                 assertEquals(gba ? 20 : 0, AimedExperiment.consistent(cell), cell.toString());

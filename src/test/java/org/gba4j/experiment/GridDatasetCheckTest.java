@@ -73,11 +73,16 @@ class GridDatasetCheckTest {
     }
 
     @Test
-    void bothAimedScansAtOnceAreRefusedBeforeTraining() {
+    void twoAimedScansAtOnceAreRefusedBeforeTraining() {
         Cli.Result result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--aim", "--aim-held-out", "--out",
                 dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
         assertEquals(2, result.code(), result.err());
-        assertEquals(java.util.List.of("error: give --aim or --aim-held-out, not both"), result.errors());
+        assertEquals(java.util.List.of("error: give one of --aim, --aim-held-out and --aim-both, not --aim and"
+                + " --aim-held-out"), result.errors());
+        result = Cli.run("table12", "--profile", "smoke", "--datasets", "mr", "--aim-both", "--aim-held-out", "--out",
+                dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString());
+        assertEquals(java.util.List.of("error: give one of --aim, --aim-held-out and --aim-both, not --aim-held-out and"
+                + " --aim-both"), result.errors());
         assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
     }
 

@@ -169,6 +169,47 @@ class TriggerScanTest {
         }
     }
 
+    @Test
+    void aScanOfBothRowSetsMovesTheHeldOutSuspectsThenTheOwnRowsOnesOnceEach() {
+        try (org.gba4j.io.PretrainedModel m = org.gba4j.io.PretrainedModel.load("minilm")) {
+            PromptClassifier classifier = untrained(m);
+            boolean[] sample = firstEligible(classifier, m, 12);
+            // held-out rows of class 1 only: the untrained model predicts class 1 for every row, so only the own
+            // rows' scan, whose rows of class 0 it "flips", admits tokens
+            List<org.gba4j.data.LabeledText> heldOut = List.of(
+                    new org.gba4j.data.LabeledText("a warm story", null, 1),
+                    new org.gba4j.data.LabeledText("a fine tale", null, 1));
+            TriggerScan.Config bar = new TriggerScan.Config(2, 12, 0.5, 0, TriggerScan.Probe.ALONE);
+            List<TriggerScan.Suspect> held = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, heldOut, bar, sample,
+                    p -> { });
+            boolean[] eligible = TriggerScan.eligible(classifier, m.tokenizer(), CLEAN, heldOut);
+            for (int id = 0; id < eligible.length; id++) {
+                eligible[id] &= sample[id];
+            }
+            List<TriggerScan.Suspect> own = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, bar, eligible, p -> { });
+            List<TriggerScan.Suspect> expected = new java.util.ArrayList<>(held);
+            own.stream().filter(s -> held.stream().noneMatch(h -> h.id() == s.id())).forEach(expected::add);
+            List<TriggerScan.Suspect> both = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, heldOut,
+                    bar.withAlsoAdapted(true), sample, p -> { });
+            assertEquals(expected, both);
+            assertEquals(both.size(), both.stream().map(TriggerScan.Suspect::id).distinct().count(), both.toString());
+            assertTrue(both.size() > held.size(), "the own rows' scan adds suspects here: " + held + " vs " + own);
+            // with a held-out row of class 0 the held-out scan admits the same tokens as the own rows' one: each once
+            List<org.gba4j.data.LabeledText> mixed = List.of(heldOut.get(0), new org.gba4j.data.LabeledText("a grim tale",
+                    null, 0));
+            List<TriggerScan.Suspect> heldMixed = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, mixed, bar, sample,
+                    p -> { });
+            assertTrue(!heldMixed.isEmpty() && heldMixed.stream().allMatch(h -> own.stream().anyMatch(o -> o.id() == h.id())),
+                    heldMixed + " vs " + own);
+            assertEquals(heldMixed, TriggerScan.scan(classifier, m.tokenizer(), CLEAN, mixed, bar.withAlsoAdapted(true),
+                    sample, p -> { }));
+            // without held-out rows there is one scan, whatever the setting
+            assertEquals(TriggerScan.scan(classifier, m.tokenizer(), CLEAN, List.of(), bar, sample, p -> { }),
+                    TriggerScan.scan(classifier, m.tokenizer(), CLEAN, List.of(), bar.withAlsoAdapted(true), sample,
+                            p -> { }));
+        }
+    }
+
     private static double share(int[] predicted, int target) {
         return (double) java.util.Arrays.stream(predicted).filter(p -> p == target).count() / predicted.length;
     }
@@ -201,6 +242,7 @@ class TriggerScanTest {
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 1.5, 0, alone));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, -0.1, alone));
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(64, 40, 0.5, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.OFF.withAlsoAdapted(true));
         assertEquals("lift-0.2-both-pool2000", TriggerScan.Config.DEFAULT.label());
         assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.DEFAULT.withContextPool(-1));
         assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.DEFAULT.withContextPool(39)); // < candidates
