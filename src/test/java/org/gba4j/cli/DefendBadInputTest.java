@@ -62,6 +62,8 @@ class DefendBadInputTest {
         assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
                 "--out", dir.resolve("out").toString(), "--aim-consistent", "20"), "give --aim too");
         assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim", "--aim-scan-both"), "give --aim and --aim-scan-data too");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
                 "--out", dir.resolve("out").toString(), "--aim", "--aim-consistent", "-3"), "--aim-consistent 0 or more");
         Path labels = Files.writeString(dir.resolve("held3.csv"), "text,label\na fine film,1\na film,2\n");
         assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
