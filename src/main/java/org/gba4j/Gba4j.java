@@ -62,7 +62,8 @@ public final class Gba4j {
 
     /**
      * As {@link #defend(PretrainedModel, List, List, PromptConfig)}; the aimed scan probes and checks {@code scanRows},
-     * clean rows held out from {@code clean} ({@code defend --aim-scan-data}), instead of {@code clean}.
+     * clean rows held out from {@code clean} ({@code defend --aim-scan-data}), instead of {@code clean}, or beside it
+     * where {@code config.aim().alsoAdapted()} ({@code --aim-scan-both}).
      */
     public static PromptClassifier defend(PretrainedModel model, List<LabeledText> clean, List<LabeledText> scanRows,
                                           List<String> labelWords, PromptConfig config) {

@@ -159,7 +159,8 @@ final class GridCommand implements Callable<Integer> {
         }
         List<Cell> cells = chosenCells(chosenExperiment.cells(tasks));
         String command = "java -jar experiments.jar " + experiment.name()
-                + (scans.isEmpty() ? "" : " " + scans.get(0).option()) + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
+                + (scans.isEmpty() ? "" : " " + scans.get(0).option())
+                + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
                 + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
                 + (attacks == null ? "" : " --attacks " + String.join(",", attacks))

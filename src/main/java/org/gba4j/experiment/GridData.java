@@ -88,9 +88,9 @@ public final class GridData {
     }
 
     /**
-     * The aimed scan's held-out clean rows ({@code aim=held-out}): as many as {@link #promptTrain} from the dev split's
-     * seeded shuffle, after the rows {@link #dev} scores, so the scan never sees a row a dev score counts (nor a
-     * test row). Refused where the dev split has no row left over.
+     * The aimed scan's held-out clean rows ({@code aim=held-out} or {@code both}): as many as {@link #promptTrain} from
+     * the dev split's seeded shuffle, after the rows {@link #dev} scores, so the scan never sees a row a dev score
+     * counts (nor a test row). Refused where the dev split has no row left over.
      */
     public List<LabeledText> heldOutScan(PaperDataset task) {
         List<LabeledText> all = split(task, "dev");

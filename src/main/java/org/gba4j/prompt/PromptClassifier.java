@@ -76,7 +76,7 @@ public final class PromptClassifier extends TextClassifier {
     /**
      * As {@link #train(List, List, Consumer)}; an aimed training's scan probes and checks {@code scanRows}, clean rows
      * held out from {@code train} ({@link TriggerScan#scan(PromptClassifier, Tokenizer, List, List, TriggerScan.Config,
-     * Consumer)}), or {@code train} itself when there are none.
+     * Consumer)}), or {@code train} itself when there are none; with {@link TriggerScan.Config#alsoAdapted()} both.
      */
     public double train(List<LabeledText> train, List<LabeledText> scanRows, List<TrainingListener> extra,
                         Consumer<Progress> progress) {
