@@ -242,13 +242,17 @@ public final class TriggerScan {
         for (int id = 0; within != null && id < eligible.length; id++) {
             eligible[id] &= within[id];
         }
-        List<Suspect> found = scan(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible, progress);
+        // the alone probe reads no clean row: a second scan of the same tokens reuses it
+        double[][] alone = aloneProbabilities(classifier, tokenizer, config, eligible, progress);
+        List<Suspect> found = admitted(check(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible,
+                alone, new int[0], new int[classifier.classes()][0], progress), config);
         if (heldOut.isEmpty() || !config.alsoAdapted()) {
             return found;
         }
         List<Suspect> both = new ArrayList<>(found);
         Set<Integer> seen = new HashSet<>(found.stream().map(Suspect::id).toList());
-        for (Suspect s : scan(classifier, tokenizer, adapted, config, eligible, progress)) {
+        for (Suspect s : admitted(check(classifier, tokenizer, adapted, config, eligible, alone, new int[0],
+                new int[classifier.classes()][0], progress), config)) {
             if (seen.add(s.id())) {
                 both.add(s);
             }
@@ -291,10 +295,29 @@ public final class TriggerScan {
     static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                Config config, boolean[] eligible, int[] watch, int[][] ranks,
                                Consumer<Progress> progress) {
+        return check(classifier, tokenizer, clean, config, eligible,
+                aloneProbabilities(classifier, tokenizer, config, eligible, progress), watch, ranks, progress);
+    }
+
+    /** Whether {@code config}'s in-context probe looks only at the alone probe's top tokens among {@code eligible}. */
+    private static boolean pooled(Config config, int eligible) {
+        return config.probe().inContext() && config.contextPool() > 0 && config.contextPool() < eligible;
+    }
+
+    /** The alone probe's class probabilities of the {@code eligible} tokens where {@code config} uses them, else null. */
+    private static double[][] aloneProbabilities(PromptClassifier classifier, Tokenizer tokenizer, Config config,
+                                                 boolean[] eligible, Consumer<Progress> progress) {
         List<Integer> ids = ids(eligible);
-        boolean pooled = config.probe().inContext() && config.contextPool() > 0 && config.contextPool() < ids.size();
-        double[][] alone = config.probe().alone() || pooled ? aloneProbabilities(classifier, tokenizer, ids, progress)
-                : null;
+        return config.probe().alone() || pooled(config, ids.size())
+                ? aloneProbabilities(classifier, tokenizer, ids, progress) : null;
+    }
+
+    /** As the check above, with the alone probe's probabilities of the {@code eligible} tokens given ({@code alone}). */
+    private static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                       Config config, boolean[] eligible, double[][] alone, int[] watch, int[][] ranks,
+                                       Consumer<Progress> progress) {
+        List<Integer> ids = ids(eligible);
+        boolean pooled = pooled(config, ids.size());
         List<Suspect> checked = new ArrayList<>();
         for (int c = 0; c < classifier.classes(); c++) {
             final int target = c;
