@@ -161,8 +161,10 @@ public final class GbaDiagnosis {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }
         // the default and a lower bar scanning held-out rows: on Yelp the trigger flips 28% of unseen test rows but 11%
-        // of the rows the adaptation fit, where natural sentiment words outrank it
-        for (TriggerScan.Config bar : List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.DEFAULT.withLift(0.1))) {
+        // of the rows the adaptation fit, where natural sentiment words outrank it; and the default scanning both row
+        // sets, moving the union (Figure 2 with Embedding Poisoning: each scan alone missed the trigger somewhere)
+        for (TriggerScan.Config bar : List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.DEFAULT.withLift(0.1),
+                TriggerScan.Config.DEFAULT.withAlsoAdapted(true))) {
             rungs.add(new Rung("gba-aimed-held-out-" + bar.label(), PromptMode.GBA, c -> c, bar, true));
         }
         // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
@@ -268,6 +270,12 @@ public final class GbaDiagnosis {
         Checked shared = shared(attack, task, backdoor, rung);
         PromptClassifier copy = shared.adapted().resized(shared.adapted().config().maxLength());
         List<TriggerScan.Suspect> suspects = TriggerScan.admitted(shared.candidates(), rung.bar());
+        if (both(rung)) {
+            // as the defense moves them: the held-out scan's suspects, then the own rows' not already among them
+            int held = shared(attack, task, backdoor, withBar(rung, rung.bar().withAlsoAdapted(false))).candidates().size();
+            suspects = TriggerScan.union(TriggerScan.admitted(shared.candidates().subList(0, held), rung.bar()),
+                    TriggerScan.admitted(shared.candidates().subList(held, shared.candidates().size()), rung.bar()));
+        }
         if (rung.name().startsWith(CLS_CONSISTENCY) || rung.name().startsWith(CLS_DISTINCT)) {
             suspects = withConsistent(suspects, attack, task, backdoor, shared.adapted(), rung, values);
         }
@@ -328,26 +336,32 @@ public final class GbaDiagnosis {
         // bars that check as many candidates on as many rows, probed alike, share one check
         TriggerScan.Config bar = rung.bar();
         String key = attack + "/" + task.name() + "/" + bar.rows() + "/" + bar.candidates() + "/" + bar.probe() + "/"
-                + bar.contextPool() + (rung.heldOut() ? "/held-out" : "");
+                + bar.contextPool() + (rung.heldOut() ? "/held-out" : "") + (both(rung) ? "/also-adapted" : "");
         Checked done = checked.get(key);
         if (done != null) {
             return done;
         }
-        if (bar.probe() == TriggerScan.Probe.BOTH && bar.contextPool() == 0) {
+        if (both(rung)) {
+            // the held-out check, then the own rows' among the same eligible tokens: candidates in that order
+            Checked held = shared(attack, task, backdoor, withBar(rung, bar.withAlsoAdapted(false)));
+            long start = System.nanoTime();
+            int[][] ranks = new int[held.adapted().classes()][];
+            List<TriggerScan.Suspect> own = TriggerScan.check(held.adapted(), base.tokenizer(),
+                    adaptationRows(attack, task), heldOutFirst(attack, task), bar.withAlsoAdapted(false),
+                    triggerIds(backdoor), ranks, this::progress);
+            List<TriggerScan.Suspect> candidates = new ArrayList<>(held.candidates());
+            candidates.addAll(own);
+            done = new Checked(held.adapted(), candidates, bestRanks(held.ranks(), ranks),
+                    held.seconds() + (System.nanoTime() - start) / 1e9);
+        } else if (bar.probe() == TriggerScan.Probe.BOTH && bar.contextPool() == 0) {
             // both probes' candidates are the union of each probe's, checked on the same rows: reuse the two checks
             Checked alone = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.ALONE)));
             Checked context = shared(attack, task, backdoor, withBar(rung, bar.withProbe(TriggerScan.Probe.IN_CONTEXT)));
             Map<List<Integer>, TriggerScan.Suspect> union = new LinkedHashMap<>();
             java.util.stream.Stream.concat(alone.candidates().stream(), context.candidates().stream())
                     .forEach(s -> union.putIfAbsent(List.of(s.id(), s.toClass()), s));
-            int[][] ranks = new int[alone.ranks().length][];
-            for (int c = 0; c < ranks.length; c++) {
-                ranks[c] = alone.ranks()[c] == null ? context.ranks()[c] : alone.ranks()[c].clone();
-                for (int w = 0; ranks[c] != null && context.ranks()[c] != null && w < ranks[c].length; w++) {
-                    ranks[c][w] = ranks[c][w] < 0 ? context.ranks()[c][w] : Math.min(ranks[c][w], context.ranks()[c][w]);
-                }
-            }
-            done = new Checked(alone.adapted(), List.copyOf(union.values()), ranks, alone.seconds() + context.seconds());
+            done = new Checked(alone.adapted(), List.copyOf(union.values()), bestRanks(alone.ranks(), context.ranks()),
+                    alone.seconds() + context.seconds());
         } else {
             long start = System.nanoTime();
             PromptClassifier adapted = literalGba(attack, task, backdoor); // every bar rung scans the literal GBA
@@ -358,6 +372,23 @@ public final class GbaDiagnosis {
         }
         checked.put(key, done);
         return done;
+    }
+
+    /** Each watched token's better (lower) rank of two probe rankings, by class; -1 where neither ranked it. */
+    private static int[][] bestRanks(int[][] a, int[][] b) {
+        int[][] ranks = new int[a.length][];
+        for (int c = 0; c < ranks.length; c++) {
+            ranks[c] = a[c] == null ? b[c] : a[c].clone();
+            for (int w = 0; ranks[c] != null && b[c] != null && w < ranks[c].length; w++) {
+                ranks[c][w] = ranks[c][w] < 0 ? b[c][w] : b[c][w] < 0 ? ranks[c][w] : Math.min(ranks[c][w], b[c][w]);
+            }
+        }
+        return ranks;
+    }
+
+    /** Whether {@code rung} scans held-out rows and the adaptation's own, moving the union of their suspects. */
+    private static boolean both(Rung rung) {
+        return rung.heldOut() && rung.bar() != null && rung.bar().alsoAdapted();
     }
 
     /** The clean rows {@code rung}'s scan probes and checks: held out first, or the adaptation's own. */

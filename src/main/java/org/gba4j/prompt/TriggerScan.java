@@ -249,10 +249,18 @@ public final class TriggerScan {
         if (heldOut.isEmpty() || !config.alsoAdapted()) {
             return found;
         }
-        List<Suspect> both = new ArrayList<>(found);
-        Set<Integer> seen = new HashSet<>(found.stream().map(Suspect::id).toList());
-        for (Suspect s : admitted(check(classifier, tokenizer, adapted, config, eligible, alone, new int[0],
-                new int[classifier.classes()][0], progress), config)) {
+        return union(found, admitted(check(classifier, tokenizer, adapted, config, eligible, alone, new int[0],
+                new int[classifier.classes()][0], progress), config));
+    }
+
+    /**
+     * The suspects of two scans, each token once: every one of {@code first} (the held-out scan's), then those of
+     * {@code second} (the own rows') whose token is not already there.
+     */
+    public static List<Suspect> union(List<Suspect> first, List<Suspect> second) {
+        List<Suspect> both = new ArrayList<>(first);
+        Set<Integer> seen = new HashSet<>(first.stream().map(Suspect::id).toList());
+        for (Suspect s : second) {
             if (seen.add(s.id())) {
                 both.add(s);
             }
@@ -290,6 +298,18 @@ public final class TriggerScan {
     public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
                                       Config config, int[] watch, int[][] ranks, Consumer<Progress> progress) {
         return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean), watch, ranks, progress);
+    }
+
+    /**
+     * As {@link #check(PromptClassifier, Tokenizer, List, Config, int[], int[][], Consumer)}, among the tokens eligible
+     * where {@code known} rows are held as well (a word of either set is not a candidate): the diagnosis's scan of the
+     * adaptation's own rows beside a held-out scan, as {@link Config#alsoAdapted()} scans them.
+     */
+    public static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,
+                                      List<LabeledText> known, Config config, int[] watch, int[][] ranks,
+                                      Consumer<Progress> progress) {
+        return check(classifier, tokenizer, clean, config, eligible(classifier, tokenizer, clean, known), watch, ranks,
+                progress);
     }
 
     static List<Suspect> check(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> clean,

@@ -192,6 +192,7 @@ class TriggerScanTest {
             List<TriggerScan.Suspect> both = TriggerScan.scan(classifier, m.tokenizer(), CLEAN, heldOut,
                     bar.withAlsoAdapted(true), sample, p -> { });
             assertEquals(expected, both);
+            assertEquals(expected, TriggerScan.union(held, own), "the union the diagnosis's rung moves");
             assertEquals(both.size(), both.stream().map(TriggerScan.Suspect::id).distinct().count(), both.toString());
             assertTrue(both.size() > held.size(), "the own rows' scan adds suspects here: " + held + " vs " + own);
             // with a held-out row of class 0 the held-out scan admits the same tokens as the own rows' one: each once
@@ -208,6 +209,19 @@ class TriggerScanTest {
                     TriggerScan.scan(classifier, m.tokenizer(), CLEAN, List.of(), bar.withAlsoAdapted(true), sample,
                             p -> { }));
         }
+    }
+
+    @Test
+    void aUnionKeepsTheFirstScansSuspectsThenTheSecondsNewTokensOnce() {
+        TriggerScan.Suspect a0 = new TriggerScan.Suspect(5, "a", 0, 0.9, 0.1);
+        TriggerScan.Suspect a1 = new TriggerScan.Suspect(5, "a", 1, 0.8, 0.1);
+        TriggerScan.Suspect b0 = new TriggerScan.Suspect(7, "b", 0, 0.7, 0.1);
+        TriggerScan.Suspect b1 = new TriggerScan.Suspect(7, "b", 1, 0.6, 0.1);
+        TriggerScan.Suspect c1 = new TriggerScan.Suspect(9, "c", 1, 0.5, 0.1);
+        // the first scan's records all stay (a token towards two classes included); the second adds b once, c
+        assertEquals(List.of(a0, a1, b0, c1), TriggerScan.union(List.of(a0, a1), List.of(a0, b0, b1, c1)));
+        assertEquals(List.of(b0, c1), TriggerScan.union(List.of(), List.of(b0, b1, c1)));
+        assertEquals(List.of(a0), TriggerScan.union(List.of(a0), List.of()));
     }
 
     private static double share(int[] predicted, int target) {
