@@ -144,6 +144,11 @@ done
 time $J fig2 --datasets mr --seed 42 --attacks badnets,ep
 time $J fig2 --aim --datasets mr --seed 42 --attacks badnets,ep
 time $J fig4 --datasets mr --seed 42 --attacks badnets
+# Figure 2's aimed GBA and its floors with the scan on held-out rows (Embedding Poisoning; BadNets' 1% cell came from
+# the same call with --attacks badnets, stopped after that cell) and with both scans, the union of their suspects
+# moved (BadNets' floors not run yet: stopped after its four cells)
+time $J fig2 --aim-held-out --datasets mr --seed 42 --attacks ep --defenses none,gba
+time $J fig2 --aim-both --datasets mr --seed 42 --attacks badnets,ep --defenses none,gba
 # reports/literal-gba-draws-mr.md: Figure 2's literal column on MR, one draw per fraction, against other draws of the
 # rows and longer training (the stored seed-42 BadNets backdoor; the CSV it prints is the report's table)
 experiments/literal-gba-draws.sh > experiments/out/literal-gba-draws.csv
