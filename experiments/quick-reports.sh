@@ -144,6 +144,12 @@ done
 time $J fig2 --datasets mr --seed 42 --attacks badnets,ep
 time $J fig2 --aim --datasets mr --seed 42 --attacks badnets,ep
 time $J fig4 --datasets mr --seed 42 --attacks badnets
+# reports/gba-diagnosis-scans-seed42.*: the three scans (own rows, held out, both) side by side on dev, MR, seed 42
+# (written as gba-diagnosis.* to its own folder, then renamed, the md's CSV line with it)
+for A in ep badnets; do
+    time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000-also-adapted \
+        --reports experiments/out/diag-scans-reports
+done
 # Figure 2's aimed GBA and its floors with the scan on held-out rows (Embedding Poisoning; BadNets' 1% cell came from
 # the same call with --attacks badnets, stopped after that cell) and with both scans, the union of their suspects
 # moved (BadNets' floors not run yet: stopped after its four cells)
