@@ -90,15 +90,19 @@ public final class GbaDiagnosisReport {
             md.append(consistencyRanks(ladder));
             md.append("\n## Chosen on dev\n\n");
             md.append("Per attack and task: the rung with the lowest dev ASR among those whose dev ACC is at most "
-                    + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores.\n\n");
+                    + (int) (ACC_TOLERANCE * 100) + " points below PT+soft's; its test scores (where rungs tie on dev ASR, the first in ladder order, the"
+                    + " others named).\n\n");
             md.append("| attack / task | chosen rung | test ASR | test ACC | PT+soft test ASR / ACC | floor test ASR |\n");
             md.append("|---|---|---|---|---|---|\n");
-            for (var choice : choices(ladder).entrySet()) {
+            for (var choice : lowestOnDev(ladder).entrySet()) {
                 String key = choice.getKey();
-                Map<String, Double> chosen = ladder.get(key + " / " + choice.getValue());
+                List<String> tied = choice.getValue();
+                Map<String, Double> chosen = ladder.get(key + " / " + tied.get(0));
                 Map<String, Double> soft = ladder.getOrDefault(key + " / pt-soft", Map.of());
                 Map<String, Double> floor = ladder.getOrDefault(key + " / floor", Map.of());
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s | %s |%n", key, choice.getValue(),
+                String name = tied.size() == 1 ? tied.get(0) : tied.get(0) + " (tied on dev ASR with "
+                        + String.join(", ", tied.subList(1, tied.size())) + ": dev does not choose)";
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s | %s |%n", key, name,
                         pct(chosen.get("test_asr")), pct(chosen.get("test_acc")), pct(soft.get("test_asr")),
                         pct(soft.get("test_acc")), pct(floor.get("test_asr"))));
             }
@@ -215,6 +219,7 @@ public final class GbaDiagnosisReport {
         }
         Map<String, Map<String, Double>> soft = byRung.getOrDefault(Defenses.PT_SOFT, Map.of());
         String best = null;
+        List<String> tied = new ArrayList<>(); // rungs with best's mean dev ASR, after it in ladder order
         double bestAsr = Double.POSITIVE_INFINITY;
         for (var rung : byRung.entrySet()) {
             if (!choosable(rung.getKey()) || !rung.getValue().keySet().containsAll(soft.keySet())) {
@@ -224,9 +229,12 @@ public final class GbaDiagnosisReport {
                     .getOrDefault("dev_acc", 0.0) >= p.getValue().get("dev_acc") - ACC_TOLERANCE - 1e-12);
             double meanAsr = soft.keySet().stream().mapToDouble(p -> rung.getValue().get(p).getOrDefault("dev_asr",
                     Double.NaN)).average().orElse(Double.NaN);
-            if (keepsAcc && meanAsr < bestAsr) {
+            if (keepsAcc && meanAsr < bestAsr - 1e-12) {
                 bestAsr = meanAsr;
                 best = rung.getKey();
+                tied.clear();
+            } else if (keepsAcc && Math.abs(meanAsr - bestAsr) <= 1e-12) {
+                tied.add(rung.getKey());
             }
         }
         if (best == null || soft.size() < 2) {
@@ -235,7 +243,9 @@ public final class GbaDiagnosisReport {
         StringBuilder md = new StringBuilder("\n## One default for every pair\n\n");
         md.append("The rung with the lowest mean dev ASR over the ").append(soft.size()).append(" pairs among those"
                 + " whose dev ACC stays within ").append((int) (ACC_TOLERANCE * 100)).append(" points of PT+soft's on"
-                + " every pair: **").append(best).append("** (mean dev ASR ").append(pct(bestAsr)).append(").\n\n");
+                + " every pair: **").append(best).append("** (mean dev ASR ").append(pct(bestAsr))
+                .append(tied.isEmpty() ? "" : "; tied with " + String.join(", ", tied) + ": dev does not choose")
+                .append(").\n\n");
         md.append("| attack / task | test ASR | test ACC | clean target rate | PT+soft test ASR / ACC |\n|---|---|---|---|---|\n");
         for (var pair : soft.entrySet()) {
             Map<String, Double> m = byRung.get(best).get(pair.getKey());
@@ -353,9 +363,20 @@ public final class GbaDiagnosisReport {
         return !rung.equals("floor") && !rung.equals(GbaDiagnosis.ORACLE_PULL);
     }
 
-    /** Per "attack / task", the rung chosen on dev (floor and oracle excluded). */
+    /** Per "attack / task", the rung chosen on dev (floor and oracle excluded): the first of {@link #lowestOnDev}. */
     public static Map<String, String> choices(Map<String, Map<String, Double>> ladder) {
         Map<String, String> out = new LinkedHashMap<>();
+        lowestOnDev(ladder).forEach((pair, rungs) -> out.put(pair, rungs.get(0)));
+        return out;
+    }
+
+    /**
+     * Per "attack / task", every rung a defender could run whose dev ACC stays within {@link #ACC_TOLERANCE} of
+     * PT+soft's and whose dev ASR is the lowest among those, in ladder order: more than one is a tie that dev
+     * cannot break, which the report says rather than hide behind the first.
+     */
+    static Map<String, List<String>> lowestOnDev(Map<String, Map<String, Double>> ladder) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, List<String>> byPair = new LinkedHashMap<>();
         for (String key : ladder.keySet()) {
             int cut = key.lastIndexOf(" / ");
@@ -364,19 +385,23 @@ public final class GbaDiagnosisReport {
         for (var pair : byPair.entrySet()) {
             Map<String, Double> soft = ladder.get(pair.getKey() + " / pt-soft");
             double bar = soft == null ? 0 : soft.get("dev_acc") - ACC_TOLERANCE;
-            String best = null;
+            List<String> best = new ArrayList<>();
             double bestAsr = Double.POSITIVE_INFINITY;
             for (String rung : pair.getValue()) {
                 Map<String, Double> m = ladder.get(pair.getKey() + " / " + rung);
                 if (!choosable(rung) || m.get("dev_acc") == null || m.get("dev_acc") < bar - 1e-12) {
                     continue;
                 }
-                if (m.get("dev_asr") < bestAsr) {
-                    bestAsr = m.get("dev_asr");
-                    best = rung;
+                double asr = m.get("dev_asr");
+                if (asr < bestAsr - 1e-12) {
+                    bestAsr = asr;
+                    best.clear();
+                }
+                if (Math.abs(asr - bestAsr) <= 1e-12) {
+                    best.add(rung);
                 }
             }
-            if (best != null) {
+            if (!best.isEmpty()) {
                 out.put(pair.getKey(), best);
             }
         }

@@ -129,4 +129,33 @@ class GbaDiagnosisReportTest {
         assertTrue(md.contains("**lift** (mean dev ASR 10.0)"), md);
         assertTrue(md.contains("| badnets / hs | 4.0 | 90.0 |"), md);
     }
+
+    @Test
+    void aTieOnDevIsNamedNotHiddenBehindTheFirstRung() {
+        Map<String, Map<String, Double>> ladder = new java.util.LinkedHashMap<>();
+        ladder.put("badnets / mr / pt-soft", Map.of("dev_asr", 0.298, "dev_acc", 0.76, "test_asr", 0.255, "test_acc", 0.76));
+        ladder.put("badnets / mr / own", Map.of("dev_asr", 0.292, "dev_acc", 0.76, "test_asr", 0.255, "test_acc", 0.763));
+        ladder.put("badnets / mr / held-out", Map.of("dev_asr", 0.292, "dev_acc", 0.76, "test_asr", 0.255, "test_acc", 0.762));
+        // as low on dev, but 4 points of dev ACC lost: not part of the tie
+        ladder.put("badnets / mr / broken", Map.of("dev_asr", 0.292, "dev_acc", 0.72, "test_asr", 0.2, "test_acc", 0.72));
+        ladder.put("badnets / mr / worse", Map.of("dev_asr", 0.293, "dev_acc", 0.76, "test_asr", 0.2, "test_acc", 0.76));
+        ladder.put("badnets / hs / pt-soft", Map.of("dev_asr", 0.9, "dev_acc", 0.93, "test_asr", 0.9, "test_acc", 0.93));
+        ladder.put("badnets / hs / own", Map.of("dev_asr", 0.05, "dev_acc", 0.93, "test_asr", 0.06, "test_acc", 0.93));
+        ladder.put("badnets / hs / held-out", Map.of("dev_asr", 0.04, "dev_acc", 0.93, "test_asr", 0.05, "test_acc", 0.93));
+        assertEquals(Map.of("badnets / mr", List.of("own", "held-out"), "badnets / hs", List.of("held-out")),
+                GbaDiagnosisReport.lowestOnDev(ladder));
+        assertEquals(Map.of("badnets / mr", "own", "badnets / hs", "held-out"), GbaDiagnosisReport.choices(ladder));
+        assertTrue(GbaDiagnosisReport.oneDefault(ladder).contains("**held-out** (mean dev ASR 16.6).\n"),
+                GbaDiagnosisReport.oneDefault(ladder));
+        ladder.put("badnets / hs / own", Map.of("dev_asr", 0.04, "dev_acc", 0.93, "test_asr", 0.06, "test_acc", 0.93));
+        assertTrue(GbaDiagnosisReport.oneDefault(ladder).contains(
+                "**own** (mean dev ASR 16.6; tied with held-out: dev does not choose)"), GbaDiagnosisReport.oneDefault(ladder));
+
+        List<GbaDiagnosis.Value> values = new ArrayList<>();
+        rung(values, 42, "pt-soft", 0.298, 0.76, 0.255, 0.76);
+        rung(values, 42, "own", 0.292, 0.76, 0.255, 0.763);
+        rung(values, 42, "held-out", 0.292, 0.76, 0.255, 0.762);
+        String md = GbaDiagnosisReport.markdown(values, 42, "gba-diagnosis", "quick", "gba-diagnosis.csv");
+        assertTrue(md.contains("| badnets / mr | own (tied on dev ASR with held-out: dev does not choose) | 25.5 | 76.3 |"), md);
+    }
 }
