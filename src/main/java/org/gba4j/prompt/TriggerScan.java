@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.gba4j.classify.TextClassifier.Progress;
 import org.gba4j.config.ConfigPairs;
 import org.gba4j.data.LabeledText;
@@ -244,13 +245,10 @@ public final class TriggerScan {
         }
         // the alone probe reads no clean row: a second scan of the same tokens reuses it
         double[][] alone = aloneProbabilities(classifier, tokenizer, config, eligible, progress);
-        List<Suspect> found = admitted(check(classifier, tokenizer, heldOut.isEmpty() ? adapted : heldOut, config, eligible,
-                alone, new int[0], new int[classifier.classes()][0], progress), config);
-        if (heldOut.isEmpty() || !config.alsoAdapted()) {
-            return found;
-        }
-        return union(found, admitted(check(classifier, tokenizer, adapted, config, eligible, alone, new int[0],
-                new int[classifier.classes()][0], progress), config));
+        Function<List<LabeledText>, List<Suspect>> scanOf = rows -> admitted(check(classifier,
+                tokenizer, rows, config, eligible, alone, new int[0], new int[classifier.classes()][0], progress), config);
+        List<Suspect> found = scanOf.apply(heldOut.isEmpty() ? adapted : heldOut);
+        return heldOut.isEmpty() || !config.alsoAdapted() ? found : union(found, scanOf.apply(adapted));
     }
 
     /**
