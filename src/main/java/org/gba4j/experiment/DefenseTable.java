@@ -125,7 +125,9 @@ final class DefenseTable {
         };
     }
 
+    /** The trigger a cell of {@code attack} tests; a floor tests its attack's (the diagnosis runs floors as attacks). */
     static String trigger(String attack) {
-        return attack.equals(Attacks.BADNETS) || attack.equals(Attacks.EP) ? "cf" : Backdoors.TABLE5;
+        String tested = Attacks.isFloor(attack) ? Attacks.attackOf(attack) : attack;
+        return tested.equals(Attacks.BADNETS) || tested.equals(Attacks.EP) ? "cf" : Backdoors.TABLE5;
     }
 }
