@@ -152,7 +152,7 @@ for A in ep badnets; do
 done
 # Figure 2's aimed GBA and its floors with the scan on held-out rows (Embedding Poisoning; BadNets' 1% cell came from
 # the same call with --attacks badnets, stopped after that cell) and with both scans, the union of their suspects
-# moved (BadNets' floor at 20% not finished when the report was written)
+# moved
 time $J fig2 --aim-held-out --datasets mr --seed 42 --attacks ep --defenses none,gba
 time $J fig2 --aim-both --datasets mr --seed 42 --attacks badnets,ep --defenses none,gba
 # reports/literal-gba-draws-mr.md: Figure 2's literal column on MR, one draw per fraction, against other draws of the
