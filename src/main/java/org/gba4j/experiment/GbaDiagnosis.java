@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.gba4j.attack.Attacks;
 import org.gba4j.attack.Poisoner;
 import org.gba4j.attack.Triggers;
 import org.gba4j.classify.TextClassifier;
@@ -718,7 +719,7 @@ public final class GbaDiagnosis {
         }
         try (var files = Files.list(work)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
-                String[] key = file.getFileName().toString().replace(".csv", "").split("-", 4);
+                String[] key = unitKey(file.getFileName().toString());
                 for (String line : Files.readAllLines(file)) {
                     String[] kv = line.split(",");
                     values.add(new Value(seed, key[0], key[1], key[2], key[3], kv[0], Double.parseDouble(kv[1])));
@@ -728,5 +729,21 @@ public final class GbaDiagnosis {
             throw new UncheckedIOException(e);
         }
         return values;
+    }
+
+    /**
+     * A stored unit's file name {@code ATTACK-TASK-SECTION-VARIANT.csv} as its four parts; the attack of a floor run as
+     * an attack ({@code never-attacked-badnets}) keeps its hyphens, tasks and sections have none, a variant may.
+     */
+    static String[] unitKey(String fileName) {
+        String name = fileName.substring(0, fileName.length() - ".csv".length());
+        String floor = Attacks.NEVER_ATTACKED + "-";
+        String prefix = name.startsWith(floor) ? floor : "";
+        String[] key = name.substring(prefix.length()).split("-", 4);
+        if (key.length < 4) {
+            throw new IllegalArgumentException("not a diagnosis unit: " + fileName + " (expected ATTACK-TASK-SECTION-VARIANT.csv)");
+        }
+        key[0] = prefix + key[0];
+        return key;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.gba4j.attack.Attacks;
 import org.gba4j.defense.Defenses;
 
 /**
@@ -214,6 +215,9 @@ public final class GbaDiagnosisReport {
         Map<String, Map<String, Map<String, Double>>> byRung = new LinkedHashMap<>(); // rung -> pair -> metrics
         for (var e : ladder.entrySet()) {
             int cut = e.getKey().lastIndexOf(" / ");
+            if (Attacks.isFloor(e.getKey().substring(0, e.getKey().indexOf(" / ")))) {
+                continue; // as in lowestOnDev
+            }
             byRung.computeIfAbsent(e.getKey().substring(cut + 3), k -> new LinkedHashMap<>())
                     .put(e.getKey().substring(0, cut), e.getValue());
         }
@@ -373,14 +377,17 @@ public final class GbaDiagnosisReport {
     /**
      * Per "attack / task", every rung a defender could run whose dev ACC stays within {@link #ACC_TOLERANCE} of
      * PT+soft's and whose dev ASR is the lowest among those, in ladder order: more than one is a tie that dev
-     * cannot break, which the report says rather than hide behind the first.
+     * cannot break, which the report says rather than hide behind the first. A floor run as an attack (a
+     * never-attacked model) has nothing to choose for.
      */
     static Map<String, List<String>> lowestOnDev(Map<String, Map<String, Double>> ladder) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, List<String>> byPair = new LinkedHashMap<>();
         for (String key : ladder.keySet()) {
             int cut = key.lastIndexOf(" / ");
-            byPair.computeIfAbsent(key.substring(0, cut), k -> new ArrayList<>()).add(key.substring(cut + 3));
+            if (!Attacks.isFloor(key.substring(0, key.indexOf(" / ")))) { // nothing to defend on a never-attacked model
+                byPair.computeIfAbsent(key.substring(0, cut), k -> new ArrayList<>()).add(key.substring(cut + 3));
+            }
         }
         for (var pair : byPair.entrySet()) {
             Map<String, Double> soft = ladder.get(pair.getKey() + " / pt-soft");

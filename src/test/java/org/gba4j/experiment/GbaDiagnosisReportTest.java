@@ -142,6 +142,11 @@ class GbaDiagnosisReportTest {
         ladder.put("badnets / hs / pt-soft", Map.of("dev_asr", 0.9, "dev_acc", 0.93, "test_asr", 0.9, "test_acc", 0.93));
         ladder.put("badnets / hs / own", Map.of("dev_asr", 0.05, "dev_acc", 0.93, "test_asr", 0.06, "test_acc", 0.93));
         ladder.put("badnets / hs / held-out", Map.of("dev_asr", 0.04, "dev_acc", 0.93, "test_asr", 0.05, "test_acc", 0.93));
+        // a never-attacked model, run as an attack for its floor: nothing to choose for
+        ladder.put("never-attacked-badnets / mr / pt-soft", Map.of("dev_asr", 0.1, "dev_acc", 0.76, "test_asr", 0.1,
+                "test_acc", 0.76));
+        ladder.put("never-attacked-badnets / mr / own", Map.of("dev_asr", 0.0, "dev_acc", 0.76, "test_asr", 0.0,
+                "test_acc", 0.76));
         assertEquals(Map.of("badnets / mr", List.of("own", "held-out"), "badnets / hs", List.of("held-out")),
                 GbaDiagnosisReport.lowestOnDev(ladder));
         assertEquals(Map.of("badnets / mr", "own", "badnets / hs", "held-out"), GbaDiagnosisReport.choices(ladder));
@@ -157,5 +162,15 @@ class GbaDiagnosisReportTest {
         rung(values, 42, "held-out", 0.292, 0.76, 0.255, 0.762);
         String md = GbaDiagnosisReport.markdown(values, 42, "gba-diagnosis", "quick", "gba-diagnosis.csv");
         assertTrue(md.contains("| badnets / mr | own (tied on dev ASR with held-out: dev does not choose) | 25.5 | 76.3 |"), md);
+    }
+
+    @Test
+    void aStoredUnitsNameSplitsIntoAttackTaskSectionAndVariantAFloorsAttackKeepingItsHyphens() {
+        assertArrayEquals(new String[] {"badnets", "mr", "ladder", "gba-aimed-held-out-lift-0.2-both-pool2000"},
+                GbaDiagnosis.unitKey("badnets-mr-ladder-gba-aimed-held-out-lift-0.2-both-pool2000.csv"));
+        assertArrayEquals(new String[] {"never-attacked-badnets", "yelp", "ladder", "gba-oracle-pull"},
+                GbaDiagnosis.unitKey("never-attacked-badnets-yelp-ladder-gba-oracle-pull.csv"));
+        assertArrayEquals(new String[] {"ep", "hs", "step0", "batch0"}, GbaDiagnosis.unitKey("ep-hs-step0-batch0.csv"));
+        assertThrows(IllegalArgumentException.class, () -> GbaDiagnosis.unitKey("badnets-mr.csv"));
     }
 }
