@@ -150,6 +150,10 @@ for A in ep badnets; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000-also-adapted \
         --reports experiments/out/diag-scans-reports
 done
+# reports/gba-diagnosis-pull-floor-seed42.*: the oracle pull of cf on the never-attacked model beside the backdoored
+# one (its own work folder, so the report holds these units only; written as gba-diagnosis.*, then renamed)
+time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp --seed 42 --ladder-only \
+    --rungs gba-coupled,gba-oracle-pull --out experiments/out/diag-pull-floor --reports experiments/out/diag-pull-floor-reports
 # Figure 2's aimed GBA and its floors with the scan on held-out rows (Embedding Poisoning; BadNets' 1% cell came from
 # the same call with --attacks badnets, stopped after that cell) and with both scans, the union of their suspects
 # moved
