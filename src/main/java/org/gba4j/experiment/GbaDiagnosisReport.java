@@ -215,8 +215,8 @@ public final class GbaDiagnosisReport {
         Map<String, Map<String, Map<String, Double>>> byRung = new LinkedHashMap<>(); // rung -> pair -> metrics
         for (var e : ladder.entrySet()) {
             int cut = e.getKey().lastIndexOf(" / ");
-            if (Attacks.isFloor(e.getKey().substring(0, e.getKey().indexOf(" / ")))) {
-                continue; // as in lowestOnDev
+            if (ofNeverAttacked(e.getKey())) {
+                continue;
             }
             byRung.computeIfAbsent(e.getKey().substring(cut + 3), k -> new LinkedHashMap<>())
                     .put(e.getKey().substring(0, cut), e.getValue());
@@ -367,6 +367,11 @@ public final class GbaDiagnosisReport {
         return !rung.equals("floor") && !rung.equals(GbaDiagnosis.ORACLE_PULL);
     }
 
+    /** Whether a ladder key "attack / task / rung" is of a floor run as an attack: nothing to defend, nothing to choose. */
+    private static boolean ofNeverAttacked(String key) {
+        return Attacks.isFloor(key.substring(0, key.indexOf(" / ")));
+    }
+
     /** Per "attack / task", the rung chosen on dev (floor and oracle excluded): the first of {@link #lowestOnDev}. */
     public static Map<String, String> choices(Map<String, Map<String, Double>> ladder) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -385,7 +390,7 @@ public final class GbaDiagnosisReport {
         Map<String, List<String>> byPair = new LinkedHashMap<>();
         for (String key : ladder.keySet()) {
             int cut = key.lastIndexOf(" / ");
-            if (!Attacks.isFloor(key.substring(0, key.indexOf(" / ")))) { // nothing to defend on a never-attacked model
+            if (!ofNeverAttacked(key)) {
                 byPair.computeIfAbsent(key.substring(0, cut), k -> new ArrayList<>()).add(key.substring(cut + 3));
             }
         }
