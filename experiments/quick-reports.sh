@@ -154,6 +154,11 @@ done
 # one (its own work folder, so the report holds these units only; written as gba-diagnosis.*, then renamed)
 time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp --seed 42 --ladder-only \
     --rungs gba-coupled,gba-oracle-pull --out experiments/out/diag-pull-floor --reports experiments/out/diag-pull-floor-reports
+# reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
+for A in badnets ep; do
+    time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
+        --out experiments/out/diag-cls-mr --reports experiments/out/diag-cls-mr-reports
+done
 # Figure 2's aimed GBA and its floors with the scan on held-out rows (Embedding Poisoning; BadNets' 1% cell came from
 # the same call with --attacks badnets, stopped after that cell) and with both scans, the union of their suspects
 # moved
