@@ -113,6 +113,11 @@ public final class GbaDiagnosis {
      * is left lives outside the row.
      */
     static final String ORACLE_PULL = "gba-oracle-pull";
+    /**
+     * As {@link #ORACLE_PULL}, the triggers pulled to the [PAD] row instead, a target that carries no class: on Yelp the
+     * class-token centre itself turns rows positive on a never-attacked model (reports/gba-diagnosis-pull-floor-seed42).
+     */
+    static final String ORACLE_PULL_PAD = "gba-oracle-pull-pad";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -158,6 +163,7 @@ public final class GbaDiagnosis {
         rungs.add(new Rung("gba-aimed", PromptMode.GBA, c -> c.withAim(TriggerScan.Config.rate(0.5)))); // = gba-aimed-rate-0.5
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
         rungs.add(new Rung(ORACLE_PULL, PromptMode.GBA, c -> c));
+        rungs.add(new Rung(ORACLE_PULL_PAD, PromptMode.GBA, c -> c));
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }
@@ -206,8 +212,8 @@ public final class GbaDiagnosis {
                     unit(attack, task, "ladder", rung.name(), () -> {
                         Map<String, Double> values = new LinkedHashMap<>();
                         PromptClassifier defended;
-                        if (rung.name().equals(ORACLE_PULL)) {
-                            defended = oraclePull(attack, task, backdoor, values);
+                        if (rung.name().equals(ORACLE_PULL) || rung.name().equals(ORACLE_PULL_PAD)) {
+                            defended = oraclePull(attack, task, backdoor, rung.name().equals(ORACLE_PULL_PAD), values);
                         } else if (rung.name().equals("gba-coupled")) {
                             defended = literalGba(attack, task, backdoor); // the bars' and the oracle's GBA, before any pull
                         } else if (rung.bar() != null) {
@@ -315,16 +321,21 @@ public final class GbaDiagnosis {
                 new Rung(Defenses.GBA, PromptMode.GBA, c -> c)));
     }
 
-    /** {@link #ORACLE_PULL}: a copy of the (shared) literal GBA classifier with every planted trigger pulled. */
-    private PromptClassifier oraclePull(String attack, PaperDataset task, Backdoor backdoor, Map<String, Double> values) {
+    /**
+     * {@link #ORACLE_PULL}: a copy of the (shared) literal GBA classifier with every planted trigger pulled to the
+     * class-token centre, or with {@code toPad} to the [PAD] row ({@link #ORACLE_PULL_PAD}).
+     */
+    private PromptClassifier oraclePull(String attack, PaperDataset task, Backdoor backdoor, boolean toPad,
+                                        Map<String, Double> values) {
         PromptClassifier adapted = literalGba(attack, task, backdoor);
         PromptClassifier copy = adapted.resized(adapted.config().maxLength());
         int target = backdoor.probes().get(0).target();
         List<TriggerScan.Suspect> planted = java.util.Arrays.stream(triggerIds(backdoor)).distinct()
                 .mapToObj(id -> new TriggerScan.Suspect(id, base.tokenizer().token(id), target, Double.NaN, Double.NaN))
                 .toList();
-        values.put("oracle_pull_l2", TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), planted,
-                copy.labels().ids()));
+        INDArray embeddings = copy.model().wordEmbeddings();
+        values.put("oracle_pull_l2", toPad ? TriggerScan.pullTo(embeddings, planted, embeddings.getRow(base.tokenizer().padId()))
+                : TriggerScan.pullToClassCentre(embeddings, planted, copy.labels().ids()));
         values.putAll(aimed(planted, backdoor));
         return copy;
     }

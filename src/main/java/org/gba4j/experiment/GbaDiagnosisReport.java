@@ -360,11 +360,11 @@ public final class GbaDiagnosisReport {
     }
 
     /**
-     * Whether a defender could run {@code rung}: not the floor (another model), not the oracle pull (it knows the
+     * Whether a defender could run {@code rung}: not the floor (another model), not an oracle pull (it knows the
      * trigger); only such rungs are chosen on dev.
      */
     static boolean choosable(String rung) {
-        return !rung.equals("floor") && !rung.equals(GbaDiagnosis.ORACLE_PULL);
+        return !rung.equals("floor") && !rung.startsWith(GbaDiagnosis.ORACLE_PULL);
     }
 
     /** Whether a ladder key "attack / task / rung" is of a floor run as an attack: nothing to defend, nothing to choose. */

@@ -496,14 +496,19 @@ public final class TriggerScan {
      * the mean L2 distance moved.
      */
     public static double pullToClassCentre(INDArray embeddings, List<Suspect> suspects, int[] labelIds) {
+        return suspects.isEmpty() ? 0 : pullTo(embeddings, suspects, embeddings.getRows(labelIds).mean(0));
+    }
+
+    /** Moves each suspect's row to {@code target} (a copy is taken first); returns the mean L2 distance moved. */
+    public static double pullTo(INDArray embeddings, List<Suspect> suspects, INDArray target) {
         if (suspects.isEmpty()) {
             return 0;
         }
-        INDArray centre = embeddings.getRows(labelIds).mean(0).reshape(1, embeddings.columns());
+        INDArray to = target.dup().reshape(1, embeddings.columns());
         double moved = 0;
         for (Suspect s : suspects) {
-            moved += embeddings.getRow(s.id()).reshape(1, embeddings.columns()).distance2(centre);
-            embeddings.putRow(s.id(), centre);
+            moved += embeddings.getRow(s.id()).reshape(1, embeddings.columns()).distance2(to);
+            embeddings.putRow(s.id(), to);
         }
         return moved / suspects.size();
     }

@@ -250,6 +250,20 @@ class TriggerScanTest {
     }
 
     @Test
+    void pullsEachSuspectToACopyOfAnotherRow() {
+        INDArray e = Nd4j.createFromArray(new float[][] {{0, 0}, {2, 0}, {0, 4}, {9, 9}, {5, 5}});
+        // row 0 as the target (the [PAD] row in the diagnosis), then changed: the pulled rows must not follow it
+        List<TriggerScan.Suspect> suspects = List.of(new TriggerScan.Suspect(3, "cf", 1, 1.0, 0.1),
+                new TriggerScan.Suspect(4, "mn", 1, 0.95, 0.1));
+        double moved = TriggerScan.pullTo(e, suspects, e.getRow(0));
+        e.putRow(0, Nd4j.createFromArray(new float[] {7, 7}));
+        assertArrayEquals(new float[] {0, 0}, e.getRow(3).toFloatVector(), 0f);
+        assertArrayEquals(new float[] {0, 0}, e.getRow(4).toFloatVector(), 0f);
+        assertArrayEquals(new float[] {0, 4}, e.getRow(2).toFloatVector(), 0f); // others untouched
+        assertEquals((Math.hypot(9, 9) + Math.hypot(5, 5)) / 2, moved, 1e-5);
+    }
+
+    @Test
     void configRejectsNonsense() {
         TriggerScan.Probe alone = TriggerScan.Probe.ALONE;
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0, alone));
