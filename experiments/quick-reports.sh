@@ -153,7 +153,7 @@ done
 # reports/gba-diagnosis-pull-floor-seed42.*: the oracle pull of cf on the never-attacked model beside the backdoored
 # one (its own work folder, so the report holds these units only; written as gba-diagnosis.*, then renamed)
 time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp --seed 42 --ladder-only \
-    --rungs gba-coupled,gba-oracle-pull --out experiments/out/diag-pull-floor --reports experiments/out/diag-pull-floor-reports
+    --rungs gba-coupled,gba-oracle-pull,gba-oracle-pull-pad --out experiments/out/diag-pull-floor --reports experiments/out/diag-pull-floor-reports
 # reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
 for A in badnets ep; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
