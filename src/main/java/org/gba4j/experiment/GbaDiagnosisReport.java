@@ -222,9 +222,7 @@ public final class GbaDiagnosisReport {
                     .put(e.getKey().substring(0, cut), e.getValue());
         }
         Map<String, Map<String, Double>> soft = byRung.getOrDefault(Defenses.PT_SOFT, Map.of());
-        String best = null;
-        List<String> tied = new ArrayList<>(); // rungs with best's mean dev ASR, after it in ladder order
-        double bestAsr = Double.POSITIVE_INFINITY;
+        Map<String, Double> eligible = new LinkedHashMap<>(); // rung -> mean dev ASR, in ladder order
         for (var rung : byRung.entrySet()) {
             if (!choosable(rung.getKey()) || !rung.getValue().keySet().containsAll(soft.keySet())) {
                 continue;
@@ -233,17 +231,17 @@ public final class GbaDiagnosisReport {
                     .getOrDefault("dev_acc", 0.0) >= p.getValue().get("dev_acc") - ACC_TOLERANCE - 1e-12);
             double meanAsr = soft.keySet().stream().mapToDouble(p -> rung.getValue().get(p).getOrDefault("dev_asr",
                     Double.NaN)).average().orElse(Double.NaN);
-            if (keepsAcc && meanAsr < bestAsr - 1e-12) {
-                bestAsr = meanAsr;
-                best = rung.getKey();
-                tied.clear();
-            } else if (keepsAcc && Math.abs(meanAsr - bestAsr) <= 1e-12) {
-                tied.add(rung.getKey());
+            if (keepsAcc) {
+                eligible.put(rung.getKey(), meanAsr);
             }
         }
-        if (best == null || soft.size() < 2) {
+        List<String> lowest = lowest(eligible);
+        if (lowest.isEmpty() || soft.size() < 2) {
             return "";
         }
+        String best = lowest.get(0);
+        double bestAsr = eligible.get(best);
+        List<String> tied = lowest.subList(1, lowest.size());
         StringBuilder md = new StringBuilder("\n## One default for every pair\n\n");
         md.append("The rung with the lowest mean dev ASR over the ").append(soft.size()).append(" pairs among those"
                 + " whose dev ACC stays within ").append((int) (ACC_TOLERANCE * 100)).append(" points of PT+soft's on"
@@ -397,27 +395,30 @@ public final class GbaDiagnosisReport {
         for (var pair : byPair.entrySet()) {
             Map<String, Double> soft = ladder.get(pair.getKey() + " / pt-soft");
             double bar = soft == null ? 0 : soft.get("dev_acc") - ACC_TOLERANCE;
-            List<String> best = new ArrayList<>();
-            double bestAsr = Double.POSITIVE_INFINITY;
+            Map<String, Double> eligible = new LinkedHashMap<>(); // rung -> dev ASR, in ladder order
             for (String rung : pair.getValue()) {
                 Map<String, Double> m = ladder.get(pair.getKey() + " / " + rung);
-                if (!choosable(rung) || m.get("dev_acc") == null || m.get("dev_acc") < bar - 1e-12) {
-                    continue;
-                }
-                double asr = m.get("dev_asr");
-                if (asr < bestAsr - 1e-12) {
-                    bestAsr = asr;
-                    best.clear();
-                }
-                if (Math.abs(asr - bestAsr) <= 1e-12) {
-                    best.add(rung);
+                if (choosable(rung) && m.get("dev_acc") != null && m.get("dev_acc") >= bar - 1e-12) {
+                    eligible.put(rung, m.get("dev_asr"));
                 }
             }
+            List<String> best = lowest(eligible);
             if (!best.isEmpty()) {
                 out.put(pair.getKey(), best);
             }
         }
         return out;
+    }
+
+    /**
+     * The keys whose value is the lowest (equal within 1e-12: a tie), in the map's order; none for an empty map. A NaN
+     * (a score not recorded) is never the lowest.
+     */
+    static List<String> lowest(Map<String, Double> scores) {
+        double min = scores.values().stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).min()
+                .orElse(Double.NaN);
+        return scores.entrySet().stream().filter(e -> Math.abs(e.getValue() - min) <= 1e-12).map(Map.Entry::getKey)
+                .toList();
     }
 
     /** "attack / task[ / variant]" -> metric -> value, for one section. */

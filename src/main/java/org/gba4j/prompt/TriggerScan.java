@@ -496,7 +496,7 @@ public final class TriggerScan {
      * the mean L2 distance moved.
      */
     public static double pullToClassCentre(INDArray embeddings, List<Suspect> suspects, int[] labelIds) {
-        return suspects.isEmpty() ? 0 : pullTo(embeddings, suspects, embeddings.getRows(labelIds).mean(0));
+        return pullTo(embeddings, suspects, embeddings.getRows(labelIds).mean(0));
     }
 
     /** Moves each suspect's row to {@code target} (a copy is taken first); returns the mean L2 distance moved. */
