@@ -16,6 +16,7 @@ import org.gba4j.experiment.PaperDataset;
 import org.gba4j.experiment.Profile;
 import org.gba4j.experiment.ReportReader;
 import org.gba4j.experiment.ReportWriter;
+import org.gba4j.prompt.TriggerScan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,6 +85,13 @@ final class GridCommand implements Callable<Integer> {
             + " NAME-aimed[-held-out|-both]-clsN.md/csv; default: ${DEFAULT-VALUE} (none)")
     int aimConsistent;
 
+    @Option(names = "--aim-pull", paramLabel = "TARGET", defaultValue = "centre", description = "with an --aim option:"
+            + " where the scan moves its suspects: centre (the label words' mean, where Eq. 4 pulls) or pad (the [PAD]"
+            + " row, which carries no class: on Yelp the centre itself turned never-attacked rows positive,"
+            + " reports/gba-diagnosis-pull-floor-seed42.md); pad is stored apart, reported as NAME-aimed...-pad.md/csv;"
+            + " default: ${DEFAULT-VALUE}")
+    String aimPull;
+
     @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take finished cells from"
             + " report CSVs written before (e.g. the committed reports/NAME.csv, when its work folder went with another"
             + " machine; a report of another grid gives the cells the grids share): a row of the same cell and seed whose"
@@ -151,8 +159,13 @@ final class GridCommand implements Callable<Integer> {
                     + " --aim-both too");
         }
         OptionChecks.nonNegative("--aim-consistent", aimConsistent);
+        TriggerScan.PullTarget pull = PromptOptions.pullTarget(aimPull);
+        if (pull != TriggerScan.PullTarget.CENTRE && scans.isEmpty()) {
+            throw new IllegalArgumentException("--aim-pull says where the aimed scan moves its suspects: give --aim,"
+                    + " --aim-held-out or --aim-both too");
+        }
         Experiment chosenExperiment = scans.isEmpty() ? experiment
-                : new AimedExperiment(experiment, scans.get(0), aimConsistent);
+                : new AimedExperiment(experiment, scans.get(0), aimConsistent, pull);
         List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seedOption.seed) : List.copyOf(seeds);
         if (runSeeds.stream().distinct().count() != runSeeds.size()) {
             throw new IllegalArgumentException("--seeds lists a seed twice: " + runSeeds);
@@ -161,6 +174,7 @@ final class GridCommand implements Callable<Integer> {
         String command = "java -jar experiments.jar " + experiment.name()
                 + (scans.isEmpty() ? "" : " " + scans.get(0).option())
                 + (aimConsistent > 0 ? " --aim-consistent " + aimConsistent : "")
+                + (pull == TriggerScan.PullTarget.CENTRE ? "" : " --aim-pull " + aimPull.toLowerCase(java.util.Locale.ROOT))
                 + " --profile " + profile
                 + (datasets == null ? "" : " --datasets " + String.join(",", datasets))
                 + (attacks == null ? "" : " --attacks " + String.join(",", attacks))

@@ -92,6 +92,12 @@ final class PromptOptions {
             + " default: ${DEFAULT-VALUE} (none)")
     int aimConsistent;
 
+    @Option(names = "--aim-pull", paramLabel = "TARGET", defaultValue = "centre", description = "with --aim: where"
+            + " the suspects' rows are moved: centre (the label words' mean, where Eq. 4 pulls) or pad (the [PAD] row,"
+            + " which carries no class: on Yelp the centre itself turned never-attacked rows positive,"
+            + " reports/gba-diagnosis-pull-floor-seed42.md); default: ${DEFAULT-VALUE}")
+    String aimPull;
+
     @Option(names = "--embedding-lr", defaultValue = "0", description = "the word-embedding matrix's own learning rate"
             + " (0 = --lr); default: ${DEFAULT-VALUE}")
     double embeddingLr;
@@ -114,6 +120,9 @@ final class PromptOptions {
         probe();
         if (aim) {
             scan();
+        }
+        if (pullTarget(aimPull) != TriggerScan.PullTarget.CENTRE && !aim) {
+            throw new IllegalArgumentException("--aim-pull says where the aimed scan moves its suspects: give --aim too");
         }
         if (aimConsistent != 0 && !aim) {
             throw new IllegalArgumentException("--aim-consistent adds to the aimed scan: give --aim too");
@@ -181,14 +190,21 @@ final class PromptOptions {
 
     private TriggerScan.Config scan() {
         TriggerScan.Probe probe = probe();
+        TriggerScan.PullTarget pull = pullTarget(aimPull);
         try {
             return new TriggerScan.Config(TriggerScan.Config.DEFAULT.rows(), TriggerScan.Config.DEFAULT.candidates(),
-                    aimFlipRate, aimLift, probe, aimContextPool, aimConsistent, aimScanBoth);
+                    aimFlipRate, aimLift, probe, aimContextPool, aimConsistent, aimScanBoth, pull);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--aim-flip-rate and --aim-lift must be in [0, 1], --aim-context-pool 0"
                     + " or at least " + TriggerScan.Config.DEFAULT.candidates() + " and --aim-consistent 0 or more; got "
                     + aimFlipRate + ", " + aimLift + ", " + aimContextPool + " and " + aimConsistent);
         }
+    }
+
+    /** {@code --aim-pull}'s target, checked: centre or pad, in any case. */
+    static TriggerScan.PullTarget pullTarget(String option) {
+        OptionChecks.oneOf("--aim-pull", option.toLowerCase(Locale.ROOT), List.of("centre", "pad"));
+        return TriggerScan.PullTarget.valueOf(option.toUpperCase(Locale.ROOT));
     }
 
     private TriggerScan.Probe probe() {

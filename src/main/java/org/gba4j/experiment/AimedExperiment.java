@@ -3,6 +3,7 @@ package org.gba4j.experiment;
 import java.util.List;
 import java.util.Map;
 import org.gba4j.defense.Defenses;
+import org.gba4j.prompt.TriggerScan;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -14,11 +15,16 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * {@code NAME-aimed-held-out.*}), or both ({@code aim=both}; reports {@code NAME-aimed-both.*}).
  * With {@code consistent} N &gt; 0 the scan also moves the N tokens most consistent in the downloaded encoder
  * ({@link org.gba4j.prompt.TriggerScan.Config#consistent()}; {@code aim_consistent=N}; reports {@code ...-clsN.*}).
+ * With {@code pull} PAD the suspects go to the [PAD] row instead of the class-token centre ({@code aim_pull=pad};
+ * reports {@code ...-pad.*}).
  */
-public record AimedExperiment(Experiment base, Scan scan, int consistent) implements Experiment {
+public record AimedExperiment(Experiment base, Scan scan, int consistent, TriggerScan.PullTarget pull)
+        implements Experiment {
     public static final String AIM = "aim";
     /** The parameter of a cell whose scan also moves the most consistent tokens: how many. */
     public static final String CONSISTENT = "aim_consistent";
+    /** The parameter of a cell whose suspects are moved elsewhere than the class-token centre: where. */
+    public static final String PULL = "aim_pull";
 
     /** The clean rows the aimed scan checks; each is a value of a cell's {@code aim} and a suffix of its reports. */
     public enum Scan {
@@ -69,6 +75,15 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
         if (consistent < 0) {
             throw new IllegalArgumentException("the consistent tokens moved must be 0 (none) or more, got " + consistent);
         }
+        if (pull == null) {
+            throw new IllegalArgumentException("the aimed scan's pull target is required ("
+                    + java.util.Arrays.toString(TriggerScan.PullTarget.values()) + ")");
+        }
+    }
+
+    /** The aimed form that moves its suspects to the class-token centre. */
+    public AimedExperiment(Experiment base, Scan scan, int consistent) {
+        this(base, scan, consistent, TriggerScan.PullTarget.CENTRE);
     }
 
     /** The aimed form that scans the adaptation's own rows. */
@@ -84,6 +99,11 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
     /** The consistent tokens a cell's scan also moves (0: none). */
     public static int consistent(Cell cell) {
         return Integer.parseInt(cell.param(CONSISTENT, "0"));
+    }
+
+    /** Where a cell's scan moves its suspects (the class-token centre unless the cell says otherwise). */
+    public static TriggerScan.PullTarget pull(Cell cell) {
+        return TriggerScan.PullTarget.valueOf(cell.param(PULL, "centre").toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Whether a cell runs the aimed broadcast (any scan). */
@@ -103,14 +123,20 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
 
     @Override
     public String name() {
-        return base.name() + scan.suffix + (consistent > 0 ? "-cls" + consistent : "");
+        return base.name() + scan.suffix + (consistent > 0 ? "-cls" + consistent : "") + pullSuffix();
     }
 
     @Override
     public String description() {
         return base.description() + "; GBA cells with gba4j's aimed broadcast" + (scan == Scan.HELD_OUT
                 ? ", scanning held-out rows" : scan == Scan.BOTH ? ", scanning its own rows and held-out ones" : "")
-                + (consistent > 0 ? ", also moving the " + consistent + " tokens most consistent in the downloaded encoder" : "");
+                + (consistent > 0 ? ", also moving the " + consistent + " tokens most consistent in the downloaded encoder" : "")
+                + (pull == TriggerScan.PullTarget.CENTRE ? "" : ", suspects moved to the [PAD] row");
+    }
+
+    /** {@code -pad} where the suspects go to the [PAD] row; nothing for the centre, so earlier reports keep their names. */
+    private String pullSuffix() {
+        return pull == TriggerScan.PullTarget.CENTRE ? "" : "-" + pull.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
@@ -125,7 +151,9 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
 
     private Cell withAim(Cell cell) {
         Cell out = cell.with(AIM, scan.value);
-        return consistent > 0 ? out.with(CONSISTENT, Integer.toString(consistent)) : out;
+        out = consistent > 0 ? out.with(CONSISTENT, Integer.toString(consistent)) : out;
+        // the centre adds no parameter: cells stored before the choice existed stay the centre's
+        return pull == TriggerScan.PullTarget.CENTRE ? out : out.with(PULL, pull.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override
@@ -142,7 +170,8 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
     public String markdown(List<CellResult> results, List<PaperDataset> datasets) {
         return "GBA cells (PT+soft+GB) here are gba4j's **aimed** broadcast (`aim=" + scan.value
                 + "`: the paper's GBA, then the trigger scan of reports/gba-diagnosis.md with its dev-chosen default moves"
-                + " the suspects to the class-token centre), not the paper's literal Eq. 3-4; the literal cells are in "
+                + " the suspects to " + (pull == TriggerScan.PullTarget.CENTRE ? "the class-token centre" : "the [PAD] row, `"
+                + PULL + "=pad`") + "), not the paper's literal Eq. 3-4; the literal cells are in "
                 + base.name() + ".md." + (scan == Scan.BOTH ? " Two scans, the union of their suspects moved: one on"
                 + " the rows the adaptation fit, one on held-out rows." : "") + (scan.usesHeldOut() ? " The held-out scan probes and checks clean rows the"
                 + " adaptation never saw: as"
@@ -166,7 +195,8 @@ public record AimedExperiment(Experiment base, Scan scan, int consistent) implem
         base.plots(results, datasets).forEach((file, chart) -> {
             // a plot travels without its Markdown: its title says the GBA cells are not the paper's literal form
             chart.setTitle(chart.getTitle() + ", GBA aimed (gba4j)" + scan.title
-                    + (consistent > 0 ? ", " + consistent + " consistent tokens" : ""));
+                    + (consistent > 0 ? ", " + consistent + " consistent tokens" : "")
+                    + (pull == TriggerScan.PullTarget.CENTRE ? "" : ", pulled to [PAD]"));
             plots.put(file.replaceFirst("^" + base.name(), name()), chart);
         });
         return plots;

@@ -82,7 +82,7 @@ public final class DefenseStage {
         }
         if (AimedExperiment.aimed(cell)) {
             config = config.withAim(TriggerScan.Config.DEFAULT.withConsistent(AimedExperiment.consistent(cell))
-                    .withAlsoAdapted(AimedExperiment.both(cell)));
+                    .withAlsoAdapted(AimedExperiment.both(cell)).withPull(AimedExperiment.pull(cell)));
         }
         config = config.withEmbeddingLearningRate(Double.parseDouble(cell.param("embedding_lr",
                 Double.toString(config.embeddingLearningRate()))));

@@ -80,7 +80,8 @@ public final class GbaDiagnosis {
      * candidate list, the lift-0.2 bar with candidates from the in-context probe and from both probes, and the
      * default's probes with lower lift bars (0.15, 0.1: where prompt tuning leaves a trigger flipping a quarter of the
      * rows, its lift can fall under 0.2), and the default with 80 candidates per class and probe (on Yelp natural
-     * sentiment words crowd the trigger out of the top 40: it ranked 57th on seed 43).
+     * sentiment words crowd the trigger out of the top 40: it ranked 57th on seed 43); last the default with its suspects
+     * moved to the [PAD] row instead of the class-token centre ({@link TriggerScan.PullTarget}), sharing its scan.
      */
     public static final List<TriggerScan.Config> BARS = List.of(TriggerScan.Config.rate(0.5), TriggerScan.Config.lift(0.5),
             TriggerScan.Config.lift(0.3), TriggerScan.Config.lift(0.2), TriggerScan.Config.lift(0.2).withCandidates(80),
@@ -89,7 +90,8 @@ public final class GbaDiagnosis {
             TriggerScan.Config.lift(0.2).withProbe(TriggerScan.Probe.BOTH).withContextPool(2000),
             TriggerScan.Config.DEFAULT.withLift(0.15), TriggerScan.Config.DEFAULT.withLift(0.1),
             TriggerScan.Config.DEFAULT.withCandidates(80), TriggerScan.Config.DEFAULT.withCandidates(80).withLift(0.15),
-            TriggerScan.Config.DEFAULT.withCandidates(80).withLift(0.1));
+            TriggerScan.Config.DEFAULT.withCandidates(80).withLift(0.1),
+            TriggerScan.Config.DEFAULT.withPull(TriggerScan.PullTarget.PAD));
 
     /** A diagnostic rung: the default bar, plus {@code trigger_context_rank} ({@link TriggerScan#contextRank}). */
     static final String CONTEXT_RANK = "gba-aimed-lift-0.2-context-rank";
@@ -169,9 +171,10 @@ public final class GbaDiagnosis {
         }
         // the default and a lower bar scanning held-out rows: on Yelp the trigger flips 28% of unseen test rows but 11%
         // of the rows the adaptation fit, where natural sentiment words outrank it; and the default scanning both row
-        // sets, moving the union (Figure 2 with Embedding Poisoning: each scan alone missed the trigger somewhere)
+        // sets, moving the union (Figure 2 with Embedding Poisoning: each scan alone missed the trigger somewhere); and
+        // the default moving its suspects to [PAD]
         for (TriggerScan.Config bar : List.of(TriggerScan.Config.DEFAULT, TriggerScan.Config.DEFAULT.withLift(0.1),
-                TriggerScan.Config.DEFAULT.withAlsoAdapted(true))) {
+                TriggerScan.Config.DEFAULT.withAlsoAdapted(true), TriggerScan.Config.DEFAULT.withPull(TriggerScan.PullTarget.PAD))) {
             rungs.add(new Rung("gba-aimed-held-out-" + bar.label(), PromptMode.GBA, c -> c, bar, true));
         }
         // lift 0.2 again, also measuring the trigger's rank when each token is probed in front of a clean row
@@ -286,7 +289,9 @@ public final class GbaDiagnosis {
         if (rung.name().startsWith(CLS_CONSISTENCY) || rung.name().startsWith(CLS_DISTINCT)) {
             suspects = withConsistent(suspects, attack, task, backdoor, shared.adapted(), rung, values);
         }
-        TriggerScan.pullToClassCentre(copy.model().wordEmbeddings(), suspects, copy.labels().ids());
+        INDArray embeddings = copy.model().wordEmbeddings();
+        TriggerScan.pullTo(embeddings, suspects, rung.bar().pull().row(embeddings, copy.labels().ids(),
+                base.tokenizer().padId()));
         values.putAll(aimed(suspects, backdoor));
         java.util.Set<Integer> triggers = triggerSet(backdoor);
         values.put("trigger_best_flip_rate", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
@@ -334,8 +339,9 @@ public final class GbaDiagnosis {
                 .mapToObj(id -> new TriggerScan.Suspect(id, base.tokenizer().token(id), target, Double.NaN, Double.NaN))
                 .toList();
         INDArray embeddings = copy.model().wordEmbeddings();
-        values.put("oracle_pull_l2", toPad ? TriggerScan.pullTo(embeddings, planted, embeddings.getRow(base.tokenizer().padId()))
-                : TriggerScan.pullToClassCentre(embeddings, planted, copy.labels().ids()));
+        TriggerScan.PullTarget to = toPad ? TriggerScan.PullTarget.PAD : TriggerScan.PullTarget.CENTRE;
+        values.put("oracle_pull_l2", TriggerScan.pullTo(embeddings, planted, to.row(embeddings, copy.labels().ids(),
+                base.tokenizer().padId())));
         values.putAll(aimed(planted, backdoor));
         return copy;
     }

@@ -57,6 +57,22 @@ public final class TriggerScan {
             return this != ALONE;
         }
     }
+
+    /**
+     * Where a suspect's row is moved. CENTRE, the label words' mean, is where Eq. 4's broadcast pulls a token and
+     * gba4j's first target; PAD, the [PAD] row, carries no class: on Yelp the class-token centre itself turned a
+     * never-attacked model's rows positive (10.4 -> 15.7% with {@code cf} there) and kept BadNets' trigger at 25.0%,
+     * where [PAD] brought it to 11.4% (reports/gba-diagnosis-pull-floor-seed42.md, the trigger known).
+     */
+    public enum PullTarget {
+        CENTRE, PAD;
+
+        /** This target's row of {@code embeddings} (a view or a new row; {@link #pullTo} copies it). */
+        public INDArray row(INDArray embeddings, int[] labelIds, int padId) {
+            return this == PAD ? embeddings.getRow(padId) : embeddings.getRows(labelIds).mean(0);
+        }
+    }
+
     /**
      * @param rows        clean rows per class scanned (not of that class)
      * @param candidates  tokens per class checked by insertion
@@ -77,9 +93,11 @@ public final class TriggerScan {
      *                    tokens) and move both scans' suspects: on MR with Embedding Poisoning, neither scan alone
      *                    found the trigger at every Figure 2 fraction (reports/fig2-aimed.md, fig2-aimed-held-out.md);
      *                    without held-out rows there is one scan and this changes nothing
+     * @param pull        where the suspects' rows are moved
      */
     public record Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool,
-                         @ConfigPairs.Default("0") int consistent, @ConfigPairs.Default("false") boolean alsoAdapted) {
+                         @ConfigPairs.Default("0") int consistent, @ConfigPairs.Default("false") boolean alsoAdapted,
+                         @ConfigPairs.Default("CENTRE") PullTarget pull) {
         /** Clean rows not of a class on which each of its candidates is checked (the bars' {@code rows}). */
         public static final int ROWS = 64;
 
@@ -116,9 +134,16 @@ public final class TriggerScan {
             this(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, false);
         }
 
+        /** A scan whose suspects are moved to the class-token centre. */
+        public Config(int rows, int candidates, double minFlipRate, double minLift, Probe probe, int contextPool,
+                      int consistent, boolean alsoAdapted) {
+            this(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, alsoAdapted, PullTarget.CENTRE);
+        }
+
         public Config {
-            if (probe == null) {
-                throw new IllegalArgumentException("the scan's probe is required (" + java.util.Arrays.toString(Probe.values())
+            if (probe == null || pull == null) {
+                throw new IllegalArgumentException("the scan's probe and pull target are required (probes "
+                        + java.util.Arrays.toString(Probe.values()) + ", targets " + java.util.Arrays.toString(PullTarget.values())
                         + ")");
             }
             if (rows < 0 || candidates < 0 || (rows == 0) != (candidates == 0) || !(minFlipRate >= 0 && minFlipRate <= 1)
@@ -156,37 +181,43 @@ public final class TriggerScan {
                     : minLift > 0 ? "lift-" + minLift : "rate-" + minFlipRate) + (candidates == 40 ? "" : "-c" + candidates)
                     + (probe == Probe.ALONE ? "" : "-" + probe.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                     + (contextPool > 0 && probe.inContext() ? "-pool" + contextPool : "")
-                    + (consistent > 0 ? "-cls" + consistent : "") + (alsoAdapted ? "-also-adapted" : "");
+                    + (consistent > 0 ? "-cls" + consistent : "") + (alsoAdapted ? "-also-adapted" : "")
+                    + (pull == PullTarget.CENTRE ? "" : "-" + pull.name().toLowerCase(java.util.Locale.ROOT));
         }
 
         /** The same scan with the lift bar {@code lift}. */
         public Config withLift(double lift) {
-            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool, consistent, alsoAdapted);
+            return new Config(rows, candidates, minFlipRate, lift, probe, contextPool, consistent, alsoAdapted, pull);
         }
 
         /** The same bar with {@code n} candidates per class checked by insertion. */
         public Config withCandidates(int n) {
-            return new Config(rows, n, minFlipRate, minLift, probe, contextPool, consistent, alsoAdapted);
+            return new Config(rows, n, minFlipRate, minLift, probe, contextPool, consistent, alsoAdapted, pull);
         }
 
         /** The same bar with candidates from {@code p}. */
         public Config withProbe(Probe p) {
-            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool, consistent, alsoAdapted);
+            return new Config(rows, candidates, minFlipRate, minLift, p, contextPool, consistent, alsoAdapted, pull);
         }
 
         /** The same bar with the in-context probe limited to the alone probe's top {@code n} per class (0: none). */
         public Config withContextPool(int n) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, n, consistent, alsoAdapted);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, n, consistent, alsoAdapted, pull);
         }
 
         /** The same scan, also moving the {@code n} tokens most consistent in the downloaded encoder (0: none). */
         public Config withConsistent(int n) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, n, alsoAdapted);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, n, alsoAdapted, pull);
         }
 
         /** The same scan, with held-out rows also scanning the adaptation's own ({@link #alsoAdapted()}). */
         public Config withAlsoAdapted(boolean both) {
-            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, both);
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, both, pull);
+        }
+
+        /** The same scan, its suspects moved to {@code target}. */
+        public Config withPull(PullTarget target) {
+            return new Config(rows, candidates, minFlipRate, minLift, probe, contextPool, consistent, alsoAdapted, target);
         }
     }
 
@@ -496,7 +527,7 @@ public final class TriggerScan {
      * the mean L2 distance moved.
      */
     public static double pullToClassCentre(INDArray embeddings, List<Suspect> suspects, int[] labelIds) {
-        return pullTo(embeddings, suspects, embeddings.getRows(labelIds).mean(0));
+        return pullTo(embeddings, suspects, PullTarget.CENTRE.row(embeddings, labelIds, -1));
     }
 
     /** Moves each suspect's row to {@code target} (a copy is taken first); returns the mean L2 distance moved. */

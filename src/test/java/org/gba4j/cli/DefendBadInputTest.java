@@ -65,6 +65,10 @@ class DefendBadInputTest {
                 "--out", dir.resolve("out").toString(), "--aim", "--aim-scan-both"), "give --aim and --aim-scan-data too");
         assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
                 "--out", dir.resolve("out").toString(), "--aim", "--aim-consistent", "-3"), "--aim-consistent 0 or more");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim-pull", "pad"), "give --aim too");
+        assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
+                "--out", dir.resolve("out").toString(), "--aim", "--aim-pull", "left"), "--aim-pull must be one of centre, pad");
         Path labels = Files.writeString(dir.resolve("held3.csv"), "text,label\na fine film,1\na film,2\n");
         assertOneLineError(Cli.run("defend", "--model", "minilm", "--train", csv.toString(), "--label-words", "terrible,good",
                 "--out", dir.resolve("out").toString(), "--aim", "--aim-scan-data", labels.toString()),

@@ -104,5 +104,9 @@ class ConfigPairsTest {
         assertEquals(List.of("rows", "candidates", "min_flip_rate", "min_lift", "probe", "context_pool"),
                 List.copyOf(ConfigPairs.write(TriggerScan.Config.DEFAULT).keySet()));
         assertEquals("20", ConfigPairs.write(TriggerScan.Config.DEFAULT.withConsistent(20)).get("consistent"));
+        // nor does the pull target at its first value, the class-token centre
+        TriggerScan.Config pad = TriggerScan.Config.DEFAULT.withPull(TriggerScan.PullTarget.PAD);
+        assertEquals("pad", ConfigPairs.write(pad).get("pull"));
+        assertEquals(pad, ConfigPairs.read(TriggerScan.Config.class, ConfigPairs.write(pad)));
     }
 }

@@ -72,6 +72,32 @@ class DefenseStageTest {
     }
 
     @Test
+    void thePadPullIsTheAimedCellsOwnSettingAndName() {
+        DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
+        org.gba4j.prompt.TriggerScan.PullTarget pad = org.gba4j.prompt.TriggerScan.PullTarget.PAD;
+        AimedExperiment aimed = new AimedExperiment(new Table12(), AimedExperiment.Scan.BOTH, 20, pad);
+        assertEquals("table12-aimed-both-cls20-pad", aimed.name());
+        assertTrue(PaperExperiments.named(aimed.name()).orElseThrow() instanceof AimedExperiment a
+                && a.base() instanceof Table12 && a.scan() == AimedExperiment.Scan.BOTH && a.consistent() == 20
+                && a.pull() == pad);
+        assertTrue(PaperExperiments.named("table12-aimed-pad").orElseThrow() instanceof AimedExperiment a
+                && a.scan() == AimedExperiment.Scan.OWN && a.consistent() == 0 && a.pull() == pad);
+        for (Cell cell : aimed.cells(java.util.List.of(PaperDataset.MR))) {
+            boolean gba = cell.defense().equals(org.gba4j.defense.Defenses.GBA);
+            assertEquals(gba ? "pad" : "", cell.param(AimedExperiment.PULL, ""), cell.toString());
+            if (gba) {
+                assertEquals(org.gba4j.prompt.TriggerScan.Config.DEFAULT.withConsistent(20).withAlsoAdapted(true)
+                        .withPull(pad), defenses.promptConfig(cell, PaperDataset.MR).aim());
+            }
+        }
+        // the centre adds no parameter, so cells stored before the choice existed are the centre's
+        for (Cell cell : new AimedExperiment(new Table12()).cells(java.util.List.of(PaperDataset.MR))) {
+            assertEquals("", cell.param(AimedExperiment.PULL, ""), cell.toString());
+        }
+        assertTrue(PaperExperiments.named("table12-pad").isEmpty());
+    }
+
+    @Test
     void aCellRecordsItsBroadcastForm() {
         DefenseStage defenses = new DefenseStage(null, Profile.QUICK, null, 42);
         Cell literal = new Cell("mr", "badnets", "cf", "gba");

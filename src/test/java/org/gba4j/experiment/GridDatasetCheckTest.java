@@ -100,6 +100,20 @@ class GridDatasetCheckTest {
         }
     }
 
+    @Test
+    void aPullTargetWithoutAnAimedScanOrUnknownIsRefusedBeforeTraining() {
+        for (List<String> extra : List.of(List.of("--aim-pull", "pad"), List.of("--aim", "--aim-pull", "left"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("table12", "--profile", "smoke", "--datasets", "mr",
+                    "--out", dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString()));
+            args.addAll(extra);
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, result.code(), result.err());
+            assertEquals(1, result.errors().size(), result.err());
+            assertTrue(result.errors().get(0).startsWith("error: --aim-pull"), result.err());
+            assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
+        }
+    }
+
     private Path copyMr() throws Exception {
         Path datasets = Files.createDirectories(dir.resolve("datasets/mr"));
         for (String split : new String[] {"train", "dev", "test"}) {

@@ -264,6 +264,18 @@ class TriggerScanTest {
     }
 
     @Test
+    void pullTargetsAreTheLabelWordsMeanOrThePadRow() {
+        INDArray e = Nd4j.createFromArray(new float[][] {{0, 1}, {2, 0}, {0, 4}, {9, 9}});
+        assertArrayEquals(new float[] {1, 2}, TriggerScan.PullTarget.CENTRE.row(e, new int[] {1, 2}, 0).toFloatVector(), 1e-6f);
+        assertArrayEquals(new float[] {0, 1}, TriggerScan.PullTarget.PAD.row(e, new int[] {1, 2}, 0).toFloatVector(), 0f);
+        TriggerScan.Config pad = TriggerScan.Config.DEFAULT.withPull(TriggerScan.PullTarget.PAD);
+        assertEquals("lift-0.2-both-pool2000-pad", pad.label());
+        assertEquals(TriggerScan.PullTarget.PAD, pad.withLift(0.1).withAlsoAdapted(true).pull()); // kept by every with
+        assertEquals(TriggerScan.PullTarget.CENTRE, TriggerScan.Config.DEFAULT.pull());
+        assertThrows(IllegalArgumentException.class, () -> TriggerScan.Config.DEFAULT.withPull(null));
+    }
+
+    @Test
     void configRejectsNonsense() {
         TriggerScan.Probe alone = TriggerScan.Probe.ALONE;
         assertThrows(IllegalArgumentException.class, () -> new TriggerScan.Config(0, 40, 0.9, 0, alone));
