@@ -62,6 +62,16 @@ final class DiagnosisCommand implements Callable<Integer> {
             + " 'Across seeds' section; default: --seed only")
     List<Long> reportSeeds;
 
+    @Option(names = "--resume-from", split = ",", paramLabel = "REPORT.csv", description = "take the units of --seed"
+            + " from diagnosis report CSVs written before (e.g. the committed reports/gba-diagnosis-*.csv, when the"
+            + " work folder that held them went with another machine): each unit not stored under --out is stored as"
+            + " finished, so it is not recomputed and the report pools it with the new ones")
+    List<Path> resumeFrom;
+
+    @Option(names = "--name", description = "the reports' file name (without .csv/.md); default: gba-diagnosis,"
+            + " followed by -PROFILE-MODEL unless the profile is quick on its own model")
+    String name;
+
     @Mixin
     SeedOption seedOption;
 
@@ -76,12 +86,14 @@ final class DiagnosisCommand implements Callable<Integer> {
     public Integer call() {
         org.gba4j.io.AtomicFiles.checkFolderWritable(out, "--out");
         org.gba4j.io.AtomicFiles.checkFolderWritable(reports, "--reports");
+        OptionChecks.plainFileName("--name", name);
         Profile chosen = Profile.of(profile).withTestRows(testRows);
         if (model != null) {
             chosen = chosen.withModel(model);
         }
         // the committed quick MiniLM report keeps its name; any other profile or model gets its own files
-        String reportName = chosen.name().equals(Profile.QUICK.name()) && chosen.model().equals(Profile.QUICK.model())
+        String reportName = name != null ? name
+                : chosen.name().equals(Profile.QUICK.name()) && chosen.model().equals(Profile.QUICK.model())
                 ? "gba-diagnosis" : "gba-diagnosis-" + chosen.name() + "-" + GridRunner.modelName(chosen);
         List<PaperDataset> tasks = datasets.stream().map(PaperDataset::of).toList();
         GridData data = new GridData(ProjectDatasets.locate(), chosen, seedOption.seed);
@@ -91,9 +103,16 @@ final class DiagnosisCommand implements Callable<Integer> {
                 .filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                         "unknown rung '" + name + "'; choose from " + all.stream().map(GbaDiagnosis.Rung::name).toList())))
                 .toList();
+        // every report given is read, and so checked, before anything is stored or loaded
+        List<List<GbaDiagnosis.Value>> earlier = resumeFrom == null ? List.of()
+                : resumeFrom.stream().map(GbaDiagnosisReport::read).toList();
         Path run = GridRunner.workFolder(out, chosen, seedOption.seed);
         try (RunLock lock = RunLock.acquire(run); PretrainedModel base = PretrainedModel.load(chosen.model())) {
             GbaDiagnosis diagnosis = new GbaDiagnosis(base, chosen, seedOption.seed, data, run, System.out);
+            for (int i = 0; i < earlier.size(); i++) {
+                System.out.println("took " + diagnosis.restore(earlier.get(i)) + " units of seed " + seedOption.seed
+                        + " from " + resumeFrom.get(i));
+            }
             List<GbaDiagnosis.Value> values = new java.util.ArrayList<>(reportOnly ? diagnosis.stored()
                     : diagnosis.run(attacks, tasks, ladder, !ladderOnly));
             for (long other : reportSeeds == null ? List.<Long>of() : reportSeeds) {
@@ -107,6 +126,8 @@ final class DiagnosisCommand implements Callable<Integer> {
                     + (model == null ? "" : " --model " + model) + " --test-rows " + testRows
                     + " --broadcast-lrs " + broadcastRates.stream().map(String::valueOf).collect(Collectors.joining(","))
                     + (rungs == null ? "" : " --rungs " + String.join(",", rungs)) + (reportOnly ? " --report-only" : "")
+                    + (resumeFrom == null ? "" : " --resume-from " + resumeFrom.stream().map(Path::toString)
+                    .collect(Collectors.joining(","))) + (name == null ? "" : " --name " + name)
                     + (ladderOnly ? " --ladder-only" : "") + " --seed " + seedOption.seed + (reportSeeds == null ? ""
                     : " --report-seeds " + reportSeeds.stream().map(String::valueOf).collect(Collectors.joining(",")));
             String markdown = GbaDiagnosisReport.markdown(values, seedOption.seed, command, chosen.toString(),

@@ -717,6 +717,11 @@ public final class GbaDiagnosis {
         out.printf("%s %s %s %s ...%n", attack, task.name(), section, variant);
         Map<String, Double> values = compute.get();
         values.put("seconds", (System.nanoTime() - start) / 1e9);
+        write(work, file, values);
+        out.printf("  %s%n", values);
+    }
+
+    private static void write(Path work, Path file, Map<String, Double> values) {
         StringBuilder csv = new StringBuilder();
         values.forEach((k, v) -> csv.append(k).append(',').append(v).append('\n'));
         try {
@@ -725,11 +730,45 @@ public final class GbaDiagnosis {
             throw new UncheckedIOException(e);
         }
         AtomicFiles.writeBytes(file, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.printf("  %s%n", values);
+    }
+
+    /**
+     * Stores as units the values of {@code report} ({@link GbaDiagnosisReport#read}) of this run's seed whose units are
+     * not stored yet, so a rerun resumes from them and a report can pool them with new ones: the work folder that held
+     * them went with another machine. Units carry no settings to compare, so only a report of this project's diagnosis
+     * should be given. Returns how many units were stored.
+     */
+    public int restore(List<Value> report) {
+        return restore(work, seed, report);
+    }
+
+    /** {@link #restore(List)} into the unit folder {@code work} of seed {@code seed}. */
+    static int restore(Path work, long seed, List<Value> report) {
+        Map<String, Map<String, Double>> units = new LinkedHashMap<>();
+        for (Value v : report) {
+            if (v.seed() == seed) {
+                units.computeIfAbsent(String.join("-", v.attack(), v.task(), v.section(), v.variant()),
+                        k -> new LinkedHashMap<>()).put(v.metric(), v.value());
+            }
+        }
+        int restored = 0;
+        for (Map.Entry<String, Map<String, Double>> unit : units.entrySet()) {
+            Path file = work.resolve(unit.getKey() + ".csv");
+            if (!Files.exists(file)) {
+                write(work, file, unit.getValue());
+                restored++;
+            }
+        }
+        return restored;
     }
 
     /** Every stored value, from the unit files. */
     public List<Value> stored() {
+        return stored(work, seed);
+    }
+
+    /** Every value stored in the unit folder {@code work} of seed {@code seed}. */
+    static List<Value> stored(Path work, long seed) {
         List<Value> values = new ArrayList<>();
         if (!Files.isDirectory(work)) {
             return values;

@@ -17,6 +17,8 @@ import org.gba4j.defense.Defenses;
  * {@link #ACC_TOLERANCE} of PT+soft's. The CSV is long: one row per measured value.
  */
 public final class GbaDiagnosisReport {
+    /** The columns {@link #csv} writes and {@link #read} expects. */
+    static final String HEADER = "seed,attack,task,section,variant,metric,value";
     /** How much dev ACC a rung may lose against PT+soft and still be chosen. */
     public static final double ACC_TOLERANCE = 0.03;
 
@@ -24,12 +26,63 @@ public final class GbaDiagnosisReport {
     }
 
     public static String csv(List<GbaDiagnosis.Value> values) {
-        StringBuilder out = new StringBuilder("seed,attack,task,section,variant,metric,value\n");
+        StringBuilder out = new StringBuilder(HEADER + "\n");
         for (GbaDiagnosis.Value v : values) {
             out.append(String.join(",", Long.toString(v.seed()), v.attack(), v.task(), v.section(), v.variant(), v.metric(),
                     Double.toString(v.value()))).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The values of a report CSV that {@link #csv} wrote, for {@code gba-diagnosis --resume-from}. The file is untrusted:
+     * its size is bounded before it is read, every row must have the seven fields, a seed, names that make a unit file
+     * name in the work folder and read back as the same four parts ({@link GbaDiagnosis#unitKey}), and a number.
+     */
+    public static List<GbaDiagnosis.Value> read(java.nio.file.Path file) {
+        byte[] bytes;
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size > ReportReader.MAX_BYTES) {
+                throw new org.gba4j.files.ModelFileException(file, "is " + size + " bytes, more than a diagnosis report"
+                        + " can be (" + ReportReader.MAX_BYTES + ")", "Give a report CSV written by gba-diagnosis");
+            }
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new org.gba4j.files.ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the path");
+        }
+        List<String> lines = org.gba4j.data.CsvDataset.strictUtf8(bytes, file).lines().toList();
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new org.gba4j.files.ModelFileException(file, "does not start with the header '" + HEADER + "'",
+                    "Give a report CSV written by gba-diagnosis (reports/gba-diagnosis*.csv)");
+        }
+        List<GbaDiagnosis.Value> values = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            String problem = f.length != 7 ? "has " + f.length + " fields, not 7"
+                    : !f[0].matches("-?[0-9]{1,18}") ? "has seed '" + f[0] + "', not an integer"
+                    : !String.join("-", f[1], f[2], f[3], f[4]).matches("[a-z0-9][a-z0-9.-]*")
+                            || String.join("-", f[1], f[2], f[3], f[4]).contains("..")
+                            || !java.util.Arrays.equals(GbaDiagnosis.unitKey(String.join("-", f[1], f[2], f[3], f[4])
+                            + ".csv"), java.util.Arrays.copyOfRange(f, 1, 5)) ? "does not name a unit (attack, task,"
+                            + " section, variant: lower-case letters, digits, '.', hyphens only in the attack and variant)"
+                    : !f[5].matches("[^\\s\"]+") ? "has no metric name" : number(f[6]) == null ? "has value '" + f[6]
+                            + "', not a number" : null;
+            if (problem != null) {
+                throw new org.gba4j.files.ModelFileException(file, "line " + (i + 1) + " " + problem,
+                        "Give the report as gba-diagnosis wrote it");
+            }
+            values.add(new GbaDiagnosis.Value(Long.parseLong(f[0]), f[1], f[2], f[3], f[4], f[5], number(f[6])));
+        }
+        return values;
+    }
+
+    private static Double number(String text) {
+        try {
+            return text.matches("NaN|-?Infinity|-?[0-9.]+(E-?[0-9]+)?") ? Double.parseDouble(text) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /**

@@ -165,6 +165,51 @@ class GbaDiagnosisReportTest {
     }
 
     @Test
+    void aReportCsvReadBackRestoresItsSeedsUnitsAndKeepsStoredOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<GbaDiagnosis.Value> values = List.of(
+                new GbaDiagnosis.Value(42, "badnets", "mr", "ladder", "gba-aimed-lift-0.2-both-pool2000", "test_asr", 0.1),
+                new GbaDiagnosis.Value(42, "badnets", "mr", "ladder", "gba-aimed-lift-0.2-both-pool2000", "dev_asr", 1.0E-4),
+                new GbaDiagnosis.Value(42, "never-attacked-badnets", "yelp", "ladder", "floor", "cls_rank:cf", Double.NaN),
+                new GbaDiagnosis.Value(43, "badnets", "mr", "ladder", "floor", "test_asr", 0.5));
+        java.nio.file.Path csv = java.nio.file.Files.writeString(dir.resolve("r.csv"), GbaDiagnosisReport.csv(values));
+        assertEquals(values, GbaDiagnosisReport.read(csv));
+        java.nio.file.Path work = dir.resolve("diagnosis");
+        // a unit already stored is kept as it is
+        java.nio.file.Files.createDirectories(work);
+        java.nio.file.Files.writeString(work.resolve("never-attacked-badnets-yelp-ladder-floor.csv"), "test_asr,0.25\n");
+        assertEquals(1, GbaDiagnosis.restore(work, 42, GbaDiagnosisReport.read(csv)));
+        assertEquals(java.util.Set.of(values.get(0), values.get(1),
+                        new GbaDiagnosis.Value(42, "never-attacked-badnets", "yelp", "ladder", "floor", "test_asr", 0.25)),
+                new java.util.HashSet<>(GbaDiagnosis.stored(work, 42)));
+        assertEquals(0, GbaDiagnosis.restore(work, 42, GbaDiagnosisReport.read(csv)));
+    }
+
+    @Test
+    void aForgedReportCsvIsRefusedWithItsLineBeforeAnythingIsStored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String header = "seed,attack,task,section,variant,metric,value\n";
+        Map<String, String> bad = Map.of(
+                "42,../../etc,mr,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
+                "42,badnets,mr-x,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
+                "42,Badnets,mr,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
+                "42,badnets,mr,ladder,floor,test_asr", "line 2 has 6 fields, not 7",
+                "4x,badnets,mr,ladder,floor,test_asr,0.1", "line 2 has seed '4x'",
+                "42,badnets,mr,ladder,floor,test_asr,1e999x", "line 2 has value '1e999x'",
+                "42,badnets,mr,ladder,floor,,0.1", "line 2 has no metric name");
+        for (Map.Entry<String, String> row : bad.entrySet()) {
+            java.nio.file.Path csv = java.nio.file.Files.writeString(dir.resolve("bad.csv"), header + row.getKey() + "\n");
+            org.gba4j.files.ModelFileException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.gba4j.files.ModelFileException.class, () -> GbaDiagnosisReport.read(csv), row.getKey());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(row.getValue()), e.getMessage());
+        }
+        java.nio.file.Path other = java.nio.file.Files.writeString(dir.resolve("grid.csv"), "experiment,model\nx,y\n");
+        org.junit.jupiter.api.Assertions.assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                org.gba4j.files.ModelFileException.class, () -> GbaDiagnosisReport.read(other)).getMessage()
+                .contains("does not start with the header"));
+    }
+
+    @Test
     void aStoredUnitsNameSplitsIntoAttackTaskSectionAndVariantAFloorsAttackKeepingItsHyphens() {
         assertArrayEquals(new String[] {"badnets", "mr", "ladder", "gba-aimed-held-out-lift-0.2-both-pool2000"},
                 GbaDiagnosis.unitKey("badnets-mr-ladder-gba-aimed-held-out-lift-0.2-both-pool2000.csv"));
