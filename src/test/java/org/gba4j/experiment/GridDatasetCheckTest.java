@@ -87,29 +87,18 @@ class GridDatasetCheckTest {
     }
 
     @Test
-    void consistentTokensWithoutAnAimedScanOrBelowZeroAreRefusedBeforeTraining() {
-        for (List<String> extra : List.of(List.of("--aim-consistent", "20"), List.of("--aim", "--aim-consistent", "-1"))) {
+    void aimedScanSettingsWithoutAnAimedScanOrOutOfRangeAreRefusedBeforeTraining() {
+        java.util.Map<List<String>, String> refused = java.util.Map.of(List.of("--aim-consistent", "20"), "--aim-consistent",
+                List.of("--aim", "--aim-consistent", "-1"), "--aim-consistent", List.of("--aim-pull", "pad"), "--aim-pull",
+                List.of("--aim", "--aim-pull", "left"), "--aim-pull");
+        for (java.util.Map.Entry<List<String>, String> extra : refused.entrySet()) {
             List<String> args = new java.util.ArrayList<>(List.of("table12", "--profile", "smoke", "--datasets", "mr",
                     "--out", dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString()));
-            args.addAll(extra);
+            args.addAll(extra.getKey());
             Cli.Result result = Cli.run(args.toArray(String[]::new));
             assertEquals(2, result.code(), result.err());
             assertEquals(1, result.errors().size(), result.err());
-            assertTrue(result.errors().get(0).startsWith("error: --aim-consistent"), result.err());
-            assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
-        }
-    }
-
-    @Test
-    void aPullTargetWithoutAnAimedScanOrUnknownIsRefusedBeforeTraining() {
-        for (List<String> extra : List.of(List.of("--aim-pull", "pad"), List.of("--aim", "--aim-pull", "left"))) {
-            List<String> args = new java.util.ArrayList<>(List.of("table12", "--profile", "smoke", "--datasets", "mr",
-                    "--out", dir.resolve("out").toString(), "--reports", dir.resolve("reports").toString()));
-            args.addAll(extra);
-            Cli.Result result = Cli.run(args.toArray(String[]::new));
-            assertEquals(2, result.code(), result.err());
-            assertEquals(1, result.errors().size(), result.err());
-            assertTrue(result.errors().get(0).startsWith("error: --aim-pull"), result.err());
+            assertTrue(result.errors().get(0).startsWith("error: " + extra.getValue()), result.err());
             assertFalse(Files.exists(GridRunner.workFolder(dir.resolve("out"), Profile.SMOKE, 42)));
         }
     }
