@@ -154,6 +154,13 @@ done
 # one (its own work folder, so the report holds these units only; written as gba-diagnosis.*, then renamed)
 time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp --seed 42 --ladder-only \
     --rungs gba-coupled,gba-oracle-pull,gba-oracle-pull-pad --out experiments/out/diag-pull-floor --reports experiments/out/diag-pull-floor-reports
+# the same on HS, AG News and Fakeddit (a fresh machine's default work folder), then the report over all five tasks,
+# MR's and Yelp's units taken from the committed report (--resume-from) and written under its own name (--name)
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets hs,agnews,fakeddit --seed 42 --ladder-only \
+    --rungs gba-coupled,gba-oracle-pull,gba-oracle-pull-pad --reports experiments/out/diag-pull-floor-reports
+time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp,hs,agnews,fakeddit --seed 42 --ladder-only \
+    --rungs gba-coupled,gba-oracle-pull,gba-oracle-pull-pad --resume-from reports/gba-diagnosis-pull-floor-seed42.csv \
+    --name gba-diagnosis-pull-floor-seed42 --report-only
 # reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
 for A in badnets ep; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
