@@ -34,6 +34,7 @@ import org.gba4j.prompt.PromptClassifier;
 import org.gba4j.prompt.PromptConfig;
 import org.gba4j.prompt.PromptMode;
 import org.gba4j.prompt.RepresentationProbe;
+import org.gba4j.prompt.RowDrift;
 import org.gba4j.prompt.TriggerScan;
 import org.gba4j.train.GradientStep;
 import org.gba4j.train.MaskedTokenBatch;
@@ -120,6 +121,12 @@ public final class GbaDiagnosis {
      * class-token centre itself turns rows positive on a never-attacked model (reports/gba-diagnosis-pull-floor-seed42).
      */
     static final String ORACLE_PULL_PAD = "gba-oracle-pull-pad";
+    /**
+     * Rungs of the paper's GBA, then the N eligible tokens whose rows the downloaded model moved furthest from the
+     * pre-trained checkpoint ({@link RowDrift}) pulled to the [PAD] row; named with this prefix, N and "-pad". They
+     * record each trigger's best drift rank: a detector for a trigger that adaptation weakened past the scan's bar.
+     */
+    static final String DRIFT = "gba-drift-";
 
     /** GBA adapted once and its candidates checked once, shared by the bar rungs of one (attack, task). */
     private record Checked(PromptClassifier adapted, List<TriggerScan.Suspect> candidates, int[][] ranks, double seconds) {
@@ -166,6 +173,9 @@ public final class GbaDiagnosis {
         rungs.add(new Rung("pt-soft-aimed", PromptMode.PT_SOFT, c -> c.withAim(TriggerScan.Config.rate(0.5))));
         rungs.add(new Rung(ORACLE_PULL, PromptMode.GBA, c -> c));
         rungs.add(new Rung(ORACLE_PULL_PAD, PromptMode.GBA, c -> c));
+        for (int n : List.of(5, 20)) {
+            rungs.add(new Rung(DRIFT + n + "-pad", PromptMode.GBA, c -> c));
+        }
         for (TriggerScan.Config bar : BARS) {
             rungs.add(new Rung("gba-aimed-" + bar.label(), PromptMode.GBA, c -> c, bar));
         }
@@ -217,6 +227,9 @@ public final class GbaDiagnosis {
                         PromptClassifier defended;
                         if (rung.name().equals(ORACLE_PULL) || rung.name().equals(ORACLE_PULL_PAD)) {
                             defended = oraclePull(attack, task, backdoor, rung.name().equals(ORACLE_PULL_PAD), values);
+                        } else if (rung.name().startsWith(DRIFT)) {
+                            defended = drift(attack, task, backdoor, Integer.parseInt(rung.name().substring(DRIFT.length(),
+                                    rung.name().length() - "-pad".length())), values);
                         } else if (rung.name().equals("gba-coupled")) {
                             defended = literalGba(attack, task, backdoor); // the bars' and the oracle's GBA, before any pull
                         } else if (rung.bar() != null) {
@@ -343,6 +356,30 @@ public final class GbaDiagnosis {
         values.put("oracle_pull_l2", TriggerScan.pullTo(embeddings, planted, to.row(embeddings, copy.labels().ids(),
                 base.tokenizer().padId())));
         values.putAll(aimed(planted, backdoor));
+        return copy;
+    }
+
+    /**
+     * A {@link #DRIFT} rung: a copy of the (shared) literal GBA classifier with the {@code n} eligible tokens (absent
+     * from the adaptation's rows) whose rows the downloaded encoder moved furthest from the pre-trained one pulled to
+     * the [PAD] row; {@code values} gets the triggers' best rank in that order.
+     */
+    private PromptClassifier drift(String attack, PaperDataset task, Backdoor backdoor, int n, Map<String, Double> values) {
+        PromptClassifier adapted = literalGba(attack, task, backdoor);
+        PromptClassifier copy = adapted.resized(adapted.config().maxLength());
+        boolean[] eligible = TriggerScan.eligible(adapted, base.tokenizer(), adaptationRows(attack, task), List.of());
+        int[] ranked = RowDrift.ranked(backdoor.encoder().get(WORD_EMBEDDINGS),
+                base.weights().get(WORD_EMBEDDINGS), eligible);
+        java.util.Set<Integer> triggers = triggerSet(backdoor);
+        values.put("trigger_drift_rank", (double) java.util.stream.IntStream.range(0, ranked.length).filter(i -> triggers.contains(ranked[i]))
+                .map(i -> i + 1).min().orElse(-1));
+        int target = backdoor.probes().get(0).target();
+        List<TriggerScan.Suspect> moved = java.util.Arrays.stream(ranked).limit(n).mapToObj(id -> new TriggerScan.Suspect(id,
+                base.tokenizer().token(id), target, Double.NaN, Double.NaN)).toList();
+        INDArray embeddings = copy.model().wordEmbeddings();
+        TriggerScan.pullTo(embeddings, moved, TriggerScan.PullTarget.PAD.row(embeddings, copy.labels().ids(),
+                base.tokenizer().padId()));
+        values.putAll(aimed(moved, backdoor));
         return copy;
     }
 

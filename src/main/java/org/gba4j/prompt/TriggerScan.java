@@ -545,8 +545,8 @@ public final class TriggerScan {
     }
 
     /** The tokens a scan of {@code heldOut} rows (none: {@code adapted}'s) may move: a token of either set is not. */
-    static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
-                              List<LabeledText> heldOut) {
+    public static boolean[] eligible(PromptClassifier classifier, Tokenizer tokenizer, List<LabeledText> adapted,
+                                     List<LabeledText> heldOut) {
         List<LabeledText> both = new ArrayList<>(heldOut);
         both.addAll(adapted);
         return eligible(classifier, tokenizer, both);
