@@ -161,6 +161,10 @@ time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets hs,agn
 time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yelp,hs,agnews,fakeddit --seed 42 --ladder-only \
     --rungs gba-coupled,gba-oracle-pull,gba-oracle-pull-pad --resume-from reports/gba-diagnosis-pull-floor-seed42.csv \
     --name gba-diagnosis-pull-floor-seed42 --report-only
+# reports/gba-diagnosis-held-out-pad-yelp-seed43.*: the held-out scan's suspects at the centre and at [PAD] (one scan)
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets yelp --seed 43 --ladder-only \
+    --rungs gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000-pad \
+    --name gba-diagnosis-held-out-pad-yelp-seed43
 # reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
 for A in badnets ep; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
