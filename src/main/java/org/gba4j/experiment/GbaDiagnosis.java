@@ -302,9 +302,7 @@ public final class GbaDiagnosis {
         if (rung.name().startsWith(CLS_CONSISTENCY) || rung.name().startsWith(CLS_DISTINCT)) {
             suspects = withConsistent(suspects, attack, task, backdoor, shared.adapted(), rung, values);
         }
-        INDArray embeddings = copy.model().wordEmbeddings();
-        TriggerScan.pullTo(embeddings, suspects, rung.bar().pull().row(embeddings, copy.labels().ids(),
-                base.tokenizer().padId()));
+        rung.bar().pull().pull(copy.model().wordEmbeddings(), suspects, copy.labels().ids(), base.tokenizer().padId());
         values.putAll(aimed(suspects, backdoor));
         java.util.Set<Integer> triggers = triggerSet(backdoor);
         values.put("trigger_best_flip_rate", shared.candidates().stream().filter(s -> triggers.contains(s.id()))
@@ -351,10 +349,9 @@ public final class GbaDiagnosis {
         List<TriggerScan.Suspect> planted = java.util.Arrays.stream(triggerIds(backdoor)).distinct()
                 .mapToObj(id -> new TriggerScan.Suspect(id, base.tokenizer().token(id), target, Double.NaN, Double.NaN))
                 .toList();
-        INDArray embeddings = copy.model().wordEmbeddings();
         TriggerScan.PullTarget to = toPad ? TriggerScan.PullTarget.PAD : TriggerScan.PullTarget.CENTRE;
-        values.put("oracle_pull_l2", TriggerScan.pullTo(embeddings, planted, to.row(embeddings, copy.labels().ids(),
-                base.tokenizer().padId())));
+        values.put("oracle_pull_l2", to.pull(copy.model().wordEmbeddings(), planted, copy.labels().ids(),
+                base.tokenizer().padId()));
         values.putAll(aimed(planted, backdoor));
         return copy;
     }
@@ -376,9 +373,7 @@ public final class GbaDiagnosis {
         int target = backdoor.probes().get(0).target();
         List<TriggerScan.Suspect> moved = java.util.Arrays.stream(ranked).limit(n).mapToObj(id -> new TriggerScan.Suspect(id,
                 base.tokenizer().token(id), target, Double.NaN, Double.NaN)).toList();
-        INDArray embeddings = copy.model().wordEmbeddings();
-        TriggerScan.pullTo(embeddings, moved, TriggerScan.PullTarget.PAD.row(embeddings, copy.labels().ids(),
-                base.tokenizer().padId()));
+        TriggerScan.PullTarget.PAD.pull(copy.model().wordEmbeddings(), moved, copy.labels().ids(), base.tokenizer().padId());
         values.putAll(aimed(moved, backdoor));
         return copy;
     }

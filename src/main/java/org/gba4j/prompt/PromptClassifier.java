@@ -9,7 +9,6 @@ import org.gba4j.model.BertModel;
 import org.gba4j.model.BertWeights;
 import org.gba4j.text.Tokenizer;
 import org.gba4j.train.TrainingListener;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The prompt-based classifier of section 3.3: cross-entropy of the class token over the whole
@@ -101,9 +100,7 @@ public final class PromptClassifier extends TextClassifier {
                     progress);
             suspects = List.copyOf(RepresentationProbe.withMostConsistent(found, consistency, probed, consistent,
                     encoder.tokenizer()));
-            INDArray embeddings = model().wordEmbeddings();
-            TriggerScan.pullTo(embeddings, suspects, config.aim().pull().row(embeddings, labels.ids(),
-                    encoder.tokenizer().padId()));
+            config.aim().pull().pull(model().wordEmbeddings(), suspects, labels.ids(), encoder.tokenizer().padId());
         }
         return loss;
     }

@@ -71,6 +71,11 @@ public final class TriggerScan {
         public INDArray row(INDArray embeddings, int[] labelIds, int padId) {
             return this == PAD ? embeddings.getRow(padId) : embeddings.getRows(labelIds).mean(0);
         }
+
+        /** Moves each suspect's row to this target; returns the mean L2 distance moved. */
+        public double pull(INDArray embeddings, List<Suspect> suspects, int[] labelIds, int padId) {
+            return pullTo(embeddings, suspects, row(embeddings, labelIds, padId));
+        }
     }
 
     /**
@@ -527,7 +532,7 @@ public final class TriggerScan {
      * the mean L2 distance moved.
      */
     public static double pullToClassCentre(INDArray embeddings, List<Suspect> suspects, int[] labelIds) {
-        return pullTo(embeddings, suspects, PullTarget.CENTRE.row(embeddings, labelIds, -1));
+        return PullTarget.CENTRE.pull(embeddings, suspects, labelIds, -1);
     }
 
     /** Moves each suspect's row to {@code target} (a copy is taken first); returns the mean L2 distance moved. */
