@@ -124,7 +124,8 @@ public final class GbaDiagnosis {
     /**
      * Rungs of the paper's GBA, then the N eligible tokens whose rows the downloaded model moved furthest from the
      * pre-trained checkpoint ({@link RowDrift}) pulled to the [PAD] row; named with this prefix, N and "-pad". They
-     * record each trigger's best drift rank: a detector for a trigger that adaptation weakened past the scan's bar.
+     * record each trigger's best drift rank: a detector tried for a trigger that adaptation weakened past the scan's
+     * bar (it was not one on MR: reports/gba-diagnosis-drift-seed42.md).
      */
     static final String DRIFT = "gba-drift-";
 

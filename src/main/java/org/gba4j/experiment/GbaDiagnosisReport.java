@@ -61,10 +61,7 @@ public final class GbaDiagnosisReport {
             String[] f = lines.get(i).split(",", -1);
             String problem = f.length != 7 ? "has " + f.length + " fields, not 7"
                     : !f[0].matches("-?[0-9]{1,18}") ? "has seed '" + f[0] + "', not an integer"
-                    : !String.join("-", f[1], f[2], f[3], f[4]).matches("[a-z0-9][a-z0-9.-]*")
-                            || String.join("-", f[1], f[2], f[3], f[4]).contains("..")
-                            || !java.util.Arrays.equals(GbaDiagnosis.unitKey(String.join("-", f[1], f[2], f[3], f[4])
-                            + ".csv"), java.util.Arrays.copyOfRange(f, 1, 5)) ? "does not name a unit (attack, task,"
+                    : !namesUnit(f) ? "does not name a unit (attack, task,"
                             + " section, variant: lower-case letters, digits, '.', hyphens only in the attack and variant)"
                     : !f[5].matches("[^\\s\"]+") ? "has no metric name" : number(f[6]) == null ? "has value '" + f[6]
                             + "', not a number" : null;
@@ -75,6 +72,17 @@ public final class GbaDiagnosisReport {
             values.add(new GbaDiagnosis.Value(Long.parseLong(f[0]), f[1], f[2], f[3], f[4], f[5], number(f[6])));
         }
         return values;
+    }
+
+    /** Whether fields 1-4 make a unit file's name in the work folder that reads back as the same four parts. */
+    private static boolean namesUnit(String[] f) {
+        String name = String.join("-", f[1], f[2], f[3], f[4]);
+        try {
+            return name.matches("[a-z0-9][a-z0-9.-]*") && !name.contains("..")
+                    && java.util.Arrays.equals(GbaDiagnosis.unitKey(name + ".csv"), java.util.Arrays.copyOfRange(f, 1, 5));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Double number(String text) {

@@ -5,10 +5,11 @@ import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Which word-embedding rows a downloaded model moved furthest from the public checkpoint it was fine-tuned from: a
- * trigger the attacker trained on (BadNets) or wrote (Embedding Poisoning) moves its row every step, one way, while a
- * word the clean data also holds is not eligible. A detector that does not need the trigger to survive adaptation,
- * where the scan's flips do; it needs the base checkpoint, which a defender of a fine-tuned Hub model usually knows.
+ * Which word-embedding rows a downloaded model moved furthest from the public checkpoint it was fine-tuned from (a
+ * defender of a fine-tuned Hub model usually knows it), among tokens the clean data does not hold. The hypothesis: a
+ * trigger the attacker trained on moves its row every step, one way, so it would be found where adaptation has
+ * weakened it past the scan's bar. Measured on MR's BadNets backdoor (seed 42) it does not: `cf` ranks 849th, behind
+ * the attacker's sentiment words (reports/gba-diagnosis-drift-seed42.md); a diagnosis tool, not a defense.
  */
 public final class RowDrift {
     private RowDrift() {

@@ -193,6 +193,7 @@ class GbaDiagnosisReportTest {
                 "42,../../etc,mr,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
                 "42,badnets,mr-x,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
                 "42,Badnets,mr,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
+                "42,never-attacked,mr,ladder,floor,test_asr,0.1", "line 2 does not name a unit",
                 "42,badnets,mr,ladder,floor,test_asr", "line 2 has 6 fields, not 7",
                 "4x,badnets,mr,ladder,floor,test_asr,0.1", "line 2 has seed '4x'",
                 "42,badnets,mr,ladder,floor,test_asr,1e999x", "line 2 has value '1e999x'",
