@@ -165,6 +165,16 @@ time $J gba-diagnosis --attacks never-attacked-badnets,badnets --datasets mr,yel
 time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets yelp --seed 43 --ladder-only \
     --rungs gba-aimed-held-out-lift-0.2-both-pool2000,gba-aimed-held-out-lift-0.2-both-pool2000-pad \
     --name gba-diagnosis-held-out-pad-yelp-seed43
+# reports/gba-diagnosis-drift-seed42.*: the rows the downloaded model moved furthest from the pre-trained MiniLM, pulled
+# to [PAD] (the default work folder also held the oracle units above: the report is written from a copy of these)
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets mr,yelp,fakeddit,hs,agnews --seed 42 \
+    --ladder-only --rungs gba-coupled,gba-drift-5-pad,gba-drift-20-pad --reports experiments/out/diag-drift-reports
+mkdir -p experiments/out/diag-drift/quick-minilm-seed42/diagnosis
+cp experiments/out/quick-minilm-seed42/diagnosis/*-ladder-{gba-coupled,gba-drift-*,floor}.csv \
+    experiments/out/diag-drift/quick-minilm-seed42/diagnosis/
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets mr,yelp,fakeddit,hs,agnews --seed 42 \
+    --ladder-only --rungs gba-coupled,gba-drift-5-pad,gba-drift-20-pad --name gba-diagnosis-drift-seed42 --report-only \
+    --out experiments/out/diag-drift
 # reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
 for A in badnets ep; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
