@@ -369,8 +369,8 @@ public final class GbaDiagnosis {
         int[] ranked = RowDrift.ranked(backdoor.encoder().get(WORD_EMBEDDINGS),
                 base.weights().get(WORD_EMBEDDINGS), eligible);
         java.util.Set<Integer> triggers = triggerSet(backdoor);
-        values.put("trigger_drift_rank", (double) java.util.stream.IntStream.range(0, ranked.length).filter(i -> triggers.contains(ranked[i]))
-                .map(i -> i + 1).min().orElse(-1));
+        values.put("trigger_drift_rank", (double) java.util.stream.IntStream.range(0, ranked.length)
+                .filter(i -> triggers.contains(ranked[i])).map(i -> i + 1).min().orElse(-1));
         int target = backdoor.probes().get(0).target();
         List<TriggerScan.Suspect> moved = java.util.Arrays.stream(ranked).limit(n).mapToObj(id -> new TriggerScan.Suspect(id,
                 base.tokenizer().token(id), target, Double.NaN, Double.NaN)).toList();
