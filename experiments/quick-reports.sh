@@ -175,6 +175,16 @@ cp experiments/out/quick-minilm-seed42/diagnosis/*-ladder-{gba-coupled,gba-drift
 time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets mr,yelp,fakeddit,hs,agnews --seed 42 \
     --ladder-only --rungs gba-coupled,gba-drift-5-pad,gba-drift-20-pad --name gba-diagnosis-drift-seed42 --report-only \
     --out experiments/out/diag-drift
+# reports/gba-diagnosis-aimed-pad-fakeddit-seed42.*: the default scan's suspects at the centre and at [PAD] (one scan),
+# where it finds cf; written from a copy of its units as above
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets fakeddit --seed 42 --ladder-only \
+    --rungs gba-aimed-lift-0.2-both-pool2000,gba-aimed-lift-0.2-both-pool2000-pad --reports experiments/out/diag-fk-reports
+mkdir -p experiments/out/diag-fk/quick-minilm-seed42/diagnosis
+cp experiments/out/quick-minilm-seed42/diagnosis/*-fakeddit-ladder-{gba-aimed-lift-0.2-both-pool2000,gba-aimed-lift-0.2-both-pool2000-pad,floor}.csv \
+    experiments/out/diag-fk/quick-minilm-seed42/diagnosis/
+time $J gba-diagnosis --attacks badnets,never-attacked-badnets --datasets fakeddit --seed 42 --ladder-only \
+    --rungs gba-aimed-lift-0.2-both-pool2000,gba-aimed-lift-0.2-both-pool2000-pad --name gba-diagnosis-aimed-pad-fakeddit-seed42 \
+    --report-only --out experiments/out/diag-fk
 # reports/gba-diagnosis-cls-consistency-mr-seed42.*: the [CLS]-consistency probe on MR's weakened BadNets and EP triggers
 for A in badnets ep; do
     time $J gba-diagnosis --attacks $A --datasets mr --seed 42 --ladder-only --rungs pt-soft,gba-aimed-cls-consistency-20 \
