@@ -40,18 +40,8 @@ public final class GbaDiagnosisReport {
      * name in the work folder and read back as the same four parts ({@link GbaDiagnosis#unitKey}), and a number.
      */
     public static List<GbaDiagnosis.Value> read(java.nio.file.Path file) {
-        byte[] bytes;
-        try {
-            long size = java.nio.file.Files.size(file);
-            if (size > ReportReader.MAX_BYTES) {
-                throw new org.gba4j.files.ModelFileException(file, "is " + size + " bytes, more than a diagnosis report"
-                        + " can be (" + ReportReader.MAX_BYTES + ")", "Give a report CSV written by gba-diagnosis");
-            }
-            bytes = java.nio.file.Files.readAllBytes(file);
-        } catch (java.io.IOException e) {
-            throw new org.gba4j.files.ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the path");
-        }
-        List<String> lines = org.gba4j.data.CsvDataset.strictUtf8(bytes, file).lines().toList();
+        List<String> lines = ReportReader.text(file, "a diagnosis report", "Give a report CSV written by gba-diagnosis")
+                .lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new org.gba4j.files.ModelFileException(file, "does not start with the header '" + HEADER + "'",
                     "Give a report CSV written by gba-diagnosis (reports/gba-diagnosis*.csv)");

@@ -43,18 +43,7 @@ public final class ReportReader {
     }
 
     public static Report read(Path file) {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new ModelFileException(file, "is " + size + " bytes, more than a report CSV can be (" + MAX_BYTES
-                        + ")", "Give a report CSV written by a grid command");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the path");
-        }
-        String text = CsvDataset.strictUtf8(bytes, file);
+        String text = text(file, "a report CSV", "Give a report CSV written by a grid command");
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
         List<CellResult> results = new ArrayList<>();
         String experiment = null;
@@ -91,6 +80,25 @@ public final class ReportReader {
             throw new ModelFileException(file, "has no cells", "Give a report CSV with at least one finished cell");
         }
         return new Report(file, experiment, results);
+    }
+
+    /**
+     * A report file's text, its size checked against {@link #MAX_BYTES} before it is read and its bytes strict UTF-8;
+     * {@code what} names the kind of file in the error, {@code remedy} says what to give instead.
+     */
+    static String text(Path file, String what, String remedy) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ModelFileException(file, "is " + size + " bytes, more than " + what + " can be (" + MAX_BYTES
+                        + ")", remedy);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot be read (" + e.getMessage() + ")", "Check the path");
+        }
+        return CsvDataset.strictUtf8(bytes, file);
     }
 
     private static CellResult row(CSVRecord record, List<String> header, Path file) {
